@@ -12,6 +12,11 @@
     {%- if not execute -%}
         {{ return(relation) }}
     {%- endif -%}
+    {#- In a dbt unit test, source() is the test's fixture: read it as it is. -#}
+    {%- if model is defined and model.resource_type == 'unit_test' -%}
+        {{ return("(select fixture.*, to_json(fixture)::varchar as _raw_record,"
+            ~ " 'unit_test_fixture' as _source_file from " ~ relation ~ " as fixture)") }}
+    {%- endif -%}
 
     {%- set node = graph.sources.values()
         | selectattr('source_name', 'equalto', source_name)

@@ -1,0 +1,132 @@
+"""The `hvc` command: generate the demo company, build the warehouse, summarise it."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from hvc import __version__
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+DEFAULT_DEMO_DIR = Path("data/demo")
+
+
+def _dbt_executable() -> str:
+    candidate = Path(sys.executable).with_name("dbt")
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("dbt")
+    if found is None:
+        raise SystemExit("hvc: the dbt command is not installed in this environment")
+    return found
+
+
+def warehouse_path() -> Path:
+    """The DuckDB file dbt writes, as profiles.yml resolves it."""
+    default = "warehouse/ci.duckdb" if os.environ.get("HVC_TARGET") == "ci" else "warehouse/hvc.duckdb"
+    return Path(os.environ.get("HVC_DUCKDB_PATH", default))
+
+
+def run_dbt(args: list[str], raw_dir: Path | None = None) -> int:
+    """Run a dbt command in the project directory; returns dbt's exit code."""
+    env = dict(os.environ)
+    env.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
+    if raw_dir is not None:
+        env["HVC_RAW_DIR"] = str(raw_dir)
+    command = [_dbt_executable(), *args, "--project-dir", str(PROJECT_DIR)]
+    print("hvc: " + " ".join(command[0:1] + args), file=sys.stderr, flush=True)
+    return subprocess.call(command, env=env, cwd=PROJECT_DIR)
+
+
+def cmd_generate(ns: argparse.Namespace) -> int:
+    from hvc.generate import generate_world
+    from hvc.progress import StderrProgress
+
+    out = Path(ns.out)
+    if out.exists() and any(out.iterdir()):
+        if not ns.force:
+            print(f"hvc: {out} is not empty; pass --force to replace it", file=sys.stderr)
+            return 2
+        shutil.rmtree(out)
+    manifest = generate_world(out, n_customers=ns.customers, seed=ns.seed, progress=StderrProgress())
+    rows = sum(table["rows"] for table in manifest["tables"].values())
+    print(f"hvc: wrote {rows:,} raw rows for {ns.customers:,} customers to {out}", file=sys.stderr)
+    return 0
+
+
+def cmd_build(ns: argparse.Namespace) -> int:
+    warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+    return run_dbt(["build", *ns.dbt_args])
+
+
+def cmd_summary(ns: argparse.Namespace) -> int:
+    from hvc.summary import print_summary
+
+    return print_summary(warehouse_path())
+
+
+def cmd_demo(ns: argparse.Namespace) -> int:
+    out = DEFAULT_DEMO_DIR
+    manifest = out / "manifest.json"
+    if ns.force or not manifest.exists() or ns.customers != _manifest_customers(manifest):
+        ns.out, ns.force = str(out), True
+        code = cmd_generate(ns)
+        if code:
+            return code
+    else:
+        print(f"hvc: reusing the demo data in {out} (--force to regenerate)", file=sys.stderr)
+    warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+    code = run_dbt(["build"], raw_dir=out / "raw")
+    if code:
+        print("hvc: dbt build failed; see the log above", file=sys.stderr)
+        return code
+    return cmd_summary(ns)
+
+
+def _manifest_customers(manifest: Path) -> int | None:
+    import json
+
+    try:
+        return int(json.loads(manifest.read_text())["n_customers"])
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="hvc", description=__doc__)
+    parser.add_argument("--version", action="version", version=f"hvc {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    gen = sub.add_parser("generate", help="write the demo company's raw exports and ground truth")
+    gen.add_argument("--out", default=str(DEFAULT_DEMO_DIR), help="output folder (data/demo)")
+    gen.add_argument("--customers", type=int, default=5000, help="number of customers (5000)")
+    gen.add_argument("--seed", type=int, default=42, help="random seed (42)")
+    gen.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    gen.set_defaults(func=cmd_generate)
+
+    build = sub.add_parser("build", help="run dbt build (extra arguments go to dbt)")
+    build.add_argument("dbt_args", nargs=argparse.REMAINDER)
+    build.set_defaults(func=cmd_build)
+
+    summary = sub.add_parser("summary", help="print row counts and data quality of the warehouse")
+    summary.set_defaults(func=cmd_summary)
+
+    demo = sub.add_parser("demo", help="generate the demo data, build the warehouse, summarise")
+    demo.add_argument("--customers", type=int, default=5000, help="number of customers (5000)")
+    demo.add_argument("--seed", type=int, default=42, help="random seed (42)")
+    demo.add_argument("--force", action="store_true", help="regenerate the demo data")
+    demo.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    ns = build_parser().parse_args(argv)
+    return ns.func(ns)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
