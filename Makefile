@@ -1,0 +1,42 @@
+# The two commands: `make demo` builds the demo warehouse end to end, `make test` runs every test.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+CUSTOMERS ?= 5000
+SEED ?= 42
+export DBT_PROFILES_DIR := $(CURDIR)
+
+.PHONY: demo test install lint format benchmark docs clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	touch $@
+
+install: $(VENV)/.installed
+
+demo: install
+	$(BIN)/hvc demo --customers $(CUSTOMERS) --seed $(SEED)
+
+lint: install
+	$(BIN)/ruff check src tests/python scripts
+	$(BIN)/ruff format --check src tests/python scripts
+	HVC_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
+
+format: install
+	$(BIN)/ruff format src tests/python scripts
+	$(BIN)/ruff check --fix src tests/python scripts
+
+test: lint
+	$(BIN)/pytest
+
+benchmark: install
+	$(BIN)/python scripts/benchmark_generator.py
+
+docs: install
+	$(BIN)/dbt docs generate
+
+clean:
+	rm -rf target logs data warehouse/*.duckdb warehouse/*.wal

@@ -1,0 +1,80 @@
+"""A short, human-readable summary of a built warehouse."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import duckdb
+
+
+def _table(rows: list[tuple], header: tuple[str, ...]) -> str:
+    cells = [header, *[tuple(_fmt(v) for v in row) for row in rows]]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
+    lines = []
+    for n, row in enumerate(cells):
+        lines.append(
+            "  ".join(
+                value.ljust(width) if i < 2 else value.rjust(width)
+                for i, (value, width) in enumerate(zip(row, widths, strict=True))
+            )
+        )
+        if n == 0:
+            lines.append("  ".join("-" * width for width in widths))
+    return "\n".join(lines)
+
+
+def _fmt(value: object) -> str:
+    if isinstance(value, int):
+        return f"{value:,}"
+    return "" if value is None else str(value)
+
+
+def summarise(database: Path) -> str:
+    """Describe the warehouse in `database`: rows per raw table and where they went."""
+    with duckdb.connect(str(database), read_only=True) as con:
+        reconciliation = con.execute(
+            """
+            select source_name, table_name, rows_in, rows_staged, rows_quarantined,
+                duplicates_removed, rows_unaccounted
+            from data_quality.source_reconciliation
+            order by source_name, table_name
+            """
+        ).fetchall()
+        reasons = con.execute(
+            """
+            select source_name, quarantine_reason, count(*)
+            from data_quality.quarantined_rows
+            group by all
+            order by source_name, quarantine_reason
+            """
+        ).fetchall()
+    parts = [
+        f"Warehouse: {database}",
+        "",
+        "Raw rows and where they went:",
+        _table(
+            reconciliation,
+            ("source", "table", "rows in", "staged", "quarantined", "duplicates", "unaccounted"),
+        ),
+    ]
+    if reasons:
+        parts += ["", "Quarantined rows by reason:", _table(reasons, ("source", "reason", "rows"))]
+    unaccounted = sum(row[-1] for row in reconciliation)
+    parts += [
+        "",
+        "Every raw row is accounted for."
+        if unaccounted == 0
+        else f"{unaccounted:,} raw rows are unaccounted for: this is a bug.",
+        f"Open it: duckdb {database}  (or python: duckdb.connect('{database}', read_only=True))",
+    ]
+    return "\n".join(parts)
+
+
+def print_summary(database: Path) -> int:
+    """Print the summary; returns a process exit code."""
+    if not database.exists():
+        print(f"hvc: no warehouse at {database}; run `make demo` first", file=sys.stderr)
+        return 2
+    print(summarise(database))
+    return 0

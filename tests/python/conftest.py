@@ -1,0 +1,99 @@
+"""Shared fixtures: a small generated world, and a warehouse built from it by dbt."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+SHARED_DATA = Path(os.environ.get("HVC_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
+
+# Small enough to build in seconds, large enough that every planted problem occurs.
+WORLD_CUSTOMERS = 600
+WORLD_SEED = 7
+
+
+@dataclass(frozen=True)
+class DbtRun:
+    """The outcome of one dbt invocation against its own DuckDB file."""
+
+    returncode: int
+    output: str
+    database: Path
+
+
+def run_dbt(
+    args: list[str],
+    workdir: Path,
+    raw_dir: Path | None,
+    variables: dict | None = None,
+) -> DbtRun:
+    """Run dbt in the project with its own database, target and log folders under `workdir`."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    database = workdir / "warehouse.duckdb"
+    env = dict(os.environ)
+    env.update(
+        DBT_PROFILES_DIR=str(PROJECT_DIR),
+        HVC_DUCKDB_PATH=str(database),
+        HVC_RAW_DIR=str(raw_dir if raw_dir is not None else workdir / "no-raw-files"),
+        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    )
+    command = [
+        str(Path(sys.executable).with_name("dbt")),
+        *args,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--target-path",
+        str(workdir / "target"),
+        "--log-path",
+        str(workdir / "logs"),
+    ]
+    if variables:
+        command += ["--vars", json.dumps(variables)]
+    result = subprocess.run(
+        command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+    )
+    return DbtRun(result.returncode, result.stdout + result.stderr, database)
+
+
+@dataclass(frozen=True)
+class World:
+    root: Path
+    manifest: dict
+
+    @property
+    def raw(self) -> Path:
+        return self.root / "raw"
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    from hvc.generate import generate_world
+
+    root = tmp_path_factory.mktemp("world")
+    manifest = generate_world(root, n_customers=WORLD_CUSTOMERS, seed=WORLD_SEED)
+    return World(root, manifest)
+
+
+@pytest.fixture(scope="session")
+def warehouse(world: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full `dbt build` (models, data tests, unit tests) on the small world."""
+    run = run_dbt(["build"], tmp_path_factory.mktemp("build"), world.raw)
+    assert run.returncode == 0, run.output[-6000:]
+    return run.database
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.skip(
+            f"real public data not found at {SHARED_DATA} (set HVC_SHARED_DATA to the folder "
+            "holding online_retail/ and cdnow/)"
+        )
+    return SHARED_DATA

@@ -1,0 +1,163 @@
+"""The staging layer on a generated world: every raw row is staged, quarantined or a duplicate."""
+
+from __future__ import annotations
+
+import glob
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from conftest import World, run_dbt
+
+# Each raw table's var and default file pattern, as the source YAMLs declare them.
+RAW_TABLES = {
+    "edd.payments": "edd/payments*.jsonl",
+    "helpscout.conversations": "helpscout/conversations*.jsonl",
+    "intercom.conversations": "intercom/conversations*.jsonl",
+    "intercom.contacts": "intercom/contacts*.jsonl",
+    "drip.subscribers": "drip/subscribers*.jsonl",
+    "drip.events": "drip/events*.jsonl",
+    "hubspot.contacts": "hubspot/contacts*.csv",
+    "hubspot.companies": "hubspot/companies*.csv",
+    "hubspot.social_impressions": "hubspot/social_impressions*.csv",
+    "google_analytics.events": "google_analytics/events*.parquet",
+    "mturk.batch_results": "mturk/batch_results*.csv",
+    "online_retail.invoice_lines": "online_retail/*.csv",
+}
+SOURCES = sorted({key.split(".")[0] for key in RAW_TABLES})
+
+
+def count_raw_rows(raw_dir: Path, pattern: str) -> int:
+    """Rows in a raw table's files, counted without DuckDB's readers or dbt."""
+    total = 0
+    for path in sorted(glob.glob(str(raw_dir / pattern))):
+        if path.endswith(".parquet"):
+            import pyarrow.parquet as pq
+
+            total += pq.ParquetFile(path).metadata.num_rows
+        elif path.endswith(".csv"):
+            import csv
+
+            with open(path, newline="", encoding="utf-8") as handle:
+                total += sum(1 for _ in csv.reader(handle)) - 1  # less the header
+        else:
+            with open(path, encoding="utf-8") as handle:
+                total += sum(1 for line in handle if line.strip())
+    return total
+
+
+def query(database: Path, sql: str) -> list[tuple]:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql).fetchall()
+
+
+def test_manifest_names_every_raw_table(world: World) -> None:
+    assert set(world.manifest["tables"]) == set(RAW_TABLES)
+
+
+def test_rows_in_equal_staged_plus_quarantined_plus_duplicates(
+    world: World, warehouse: Path
+) -> None:
+    rows = query(
+        warehouse,
+        """
+        select source_name || '.' || table_name, rows_in, rows_staged, rows_quarantined,
+            duplicates_removed
+        from data_quality.source_reconciliation
+        """,
+    )
+    assert {row[0] for row in rows} == set(RAW_TABLES)
+    for key, rows_in, staged, quarantined, duplicates in rows:
+        planted = world.manifest["tables"][key]
+        assert rows_in == count_raw_rows(world.raw, RAW_TABLES[key]) == planted["rows"], key
+        assert duplicates == planted["duplicates"], key
+        assert staged > 0, key
+        assert rows_in == staged + quarantined + duplicates, key
+
+
+def test_quarantine_holds_exactly_the_planted_malformed_rows(
+    world: World, warehouse: Path
+) -> None:
+    found = Counter(
+        {
+            (f"{source}.{table}", reason): n
+            for source, table, reason, n in query(
+                warehouse,
+                """
+                select source_name, table_name, quarantine_reason, count(*)
+                from data_quality.quarantined_rows
+                group by all
+                """,
+            )
+        }
+    )
+    planted = Counter(
+        {
+            (key, reason): n
+            for key, table in world.manifest["tables"].items()
+            for reason, n in table["malformed"].items()
+            if n
+        }
+    )
+    assert found == planted
+    assert query(
+        warehouse,
+        "select count(*) from data_quality.quarantined_rows where raw_record is null",
+    ) == [(0,)]
+
+
+def test_staged_emails_are_trimmed_and_lower_case(warehouse: Path) -> None:
+    columns = query(
+        warehouse,
+        """
+        select table_name, column_name from information_schema.columns
+        where table_schema = 'staging' and table_name like 'stg_%'
+            and column_name like '%email' and data_type = 'VARCHAR'
+        """,
+    )
+    assert len(columns) >= 5
+    for table, column in columns:
+        bad = query(
+            warehouse,
+            f"select count(*) from staging.{table} where {column} <> lower(trim({column}))",
+        )
+        assert bad == [(0,)], f"{table}.{column}"
+
+
+def test_staged_timestamps_are_utc_without_zone(warehouse: Path) -> None:
+    types = query(
+        warehouse,
+        """
+        select table_name, column_name, data_type from information_schema.columns
+        where table_schema = 'staging' and table_name like 'stg_%' and column_name like '%\\_at'
+            escape '\\'
+        """,
+    )
+    assert len(types) >= 10
+    assert [row for row in types if row[2] != "TIMESTAMP"] == []
+
+
+@pytest.mark.parametrize("source", SOURCES)
+def test_build_succeeds_without_one_source(
+    source: str, world: World, tmp_path: Path
+) -> None:
+    missing = {
+        f"raw_{key.replace('.', '__')}": str(tmp_path / "absent" / Path(pattern).name)
+        for key, pattern in RAW_TABLES.items()
+        if key.split(".")[0] == source
+    }
+    run = run_dbt(["build"], tmp_path, world.raw, variables=missing)
+    assert run.returncode == 0, run.output[-6000:]
+    assert "no files match" in run.output
+    counts = dict(
+        query(
+            run.database,
+            "select source_name, sum(rows_staged) from data_quality.source_reconciliation "
+            "group by all",
+        )
+    )
+    assert counts[source] == 0
+    assert all(n > 0 for name, n in counts.items() if name != source)
+
