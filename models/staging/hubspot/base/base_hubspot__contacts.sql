@@ -1,0 +1,79 @@
+-- Every raw contact row read, typed, with its fate: staged, duplicate or quarantined (and why).
+with
+
+source as (
+    select * from {{ raw_source('hubspot', 'contacts') }}
+),
+
+typed as (
+    select
+        nullif(trim("Record ID"), '') as contact_id,
+        nullif(trim("First Name"), '') as first_name,
+        nullif(trim("Last Name"), '') as last_name,
+        email as email_raw,
+        nullif(lower(trim(email)), '') as email,
+        nullif(trim("Company Name"), '') as company_name,
+        nullif(trim("Website URL"), '') as website_url,
+        nullif(lower(trim("Lifecycle Stage")), '') as lifecycle_stage,
+        -- wall-clock times in the portal's time zone, with or without seconds
+        {{ to_utc(
+            "try_strptime(trim(\"Create Date\"), ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M'])",
+            var('hubspot_timezone')
+        ) }} as created_at,
+        {{ to_utc(
+            "try_strptime(trim(\"Last Modified Date\"), ['%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M'])",
+            var('hubspot_timezone')
+        ) }} as updated_at,
+        nullif(trim("Last Modified Date"), '') is not null as has_updated_text,
+        list_filter(
+            list_transform(
+                string_split(coalesce("Associated Company IDs", ''), ';'),
+                company_id -> trim(company_id)
+            ),
+            company_id -> company_id != ''
+        ) as associated_company_ids,
+        _raw_record,
+        _source_file,
+        {{ number_copies() }} as _copy_number
+    from source
+),
+
+row_checked as (
+    select
+        *,
+        case
+            when contact_id is null then 'missing_id'
+            when created_at is null then 'unparseable_timestamp'
+            when updated_at is null and has_updated_text then 'unparseable_timestamp'
+        end as row_problem
+    from typed
+),
+
+id_ranked as (
+    select
+        *,
+        -- two different rows with one contact id: the most recently modified one is kept
+        {{ rank_within_id(
+            'contact_id',
+            'coalesce(updated_at, created_at) desc, _source_file desc'
+        ) }} as _id_rank
+    from row_checked
+),
+
+reasoned as (
+    select
+        *,
+        coalesce(row_problem, case when _id_rank > 1 then 'duplicate_id' end)
+            as quarantine_reason
+    from id_ranked
+),
+
+final as (
+    select
+        *,
+        associated_company_ids[1] as company_id,
+        {{ row_status('_copy_number', 'quarantine_reason') }} as row_status
+    from reasoned
+)
+
+select * from final
