@@ -72,7 +72,7 @@ def test_rows_in_equal_staged_plus_quarantined_plus_duplicates(
     for key, rows_in, staged, quarantined, duplicates in rows:
         planted = world.manifest["tables"][key]
         assert rows_in == count_raw_rows(world.raw, RAW_TABLES[key]) == planted["rows"], key
-        assert duplicates == planted["duplicates"], key
+        assert duplicates == planted["duplicate_rows"], key
         assert staged > 0, key
         assert rows_in == staged + quarantined + duplicates, key
 
@@ -97,7 +97,7 @@ def test_quarantine_holds_exactly_the_planted_malformed_rows(
         {
             (key, reason): n
             for key, table in world.manifest["tables"].items()
-            for reason, n in table["malformed"].items()
+            for reason, n in table["malformed_rows"].items()
             if n
         }
     )
