@@ -1,0 +1,274 @@
+"""Customer conversations: Help Scout tickets and Intercom contacts and conversations."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from hvc.generate import catalog as cat
+from hvc.generate.population import Population, first_names, last_names, messy_emails
+from hvc.generate.util import (
+    HEX,
+    before,
+    child_rng,
+    join,
+    lookup,
+    rand_strings,
+    rank_in_group,
+    sorted_uniform_times,
+    sql_iso,
+    strs,
+    where,
+)
+from hvc.generate.writer import BAD_TIME, MISSING_ID, RawWriter, per_row_records, plan_defects
+
+HS_STATUS = ["closed", "active", "pending", "spam"]
+HS_TYPES = ["email", "chat", "phone"]
+
+HELPSCOUT_SQL = f"""
+select
+    case when _bad = {MISSING_ID} then null else cast(conv_id as varchar) end as id,
+    cast(number as varchar) as number,
+    cast(threads as varchar) as threads,
+    type,
+    status,
+    state,
+    subject,
+    cast(mailbox_id as varchar) as mailboxId,
+    case when _bad = {BAD_TIME} then 'not a date'
+        else {sql_iso("created_s")} end as createdAt,
+    {sql_iso("closed_s")} as closedAt,
+    {sql_iso("updated_s")} as userUpdatedAt,
+    {{'id': customer_hs_id, 'first': first_name, 'last': last_name, 'email': email}}
+        as primaryCustomer,
+    tags,
+    {{'type': type, 'via': via}} as source
+from src
+"""
+
+
+def helpscout_conversations(pop: Population, writer: RawWriter, seed: int) -> None:
+    """Write ``helpscout.conversations``: license-3 buyers file more and wait longer."""
+    rng = child_rng(seed, "helpscout.conversations")
+    n = pop.n
+    lam = (
+        0.35
+        * np.exp(0.25 * pop.engagement)
+        * np.where(pop.bought, 2.4, 1.0)
+        * (1 + 0.25 * (pop.n_contacts - 1))
+    )
+    count = rng.poisson(lam)
+    owner = np.repeat(np.arange(n), count)
+    k = len(owner)
+    created = sorted_uniform_times(rng, count, pop.signup_s, np.full(n, cat.END_S - 3600))
+    contact = pop.first_contact[owner] + (rng.random(k) * pop.n_contacts[owner]).astype(np.int64)
+    hours = np.exp(rng.normal(np.log(6.0) + 1.1 * pop.bought[owner], 1.1, k))
+    closed_s = created + np.maximum(60, (hours * 3600).astype(np.int64))
+    status = rng.choice(4, k, p=[0.84, 0.06, 0.06, 0.04])
+    status[(status == 0) & (closed_s >= cat.END_S)] = 1
+    is_closed = status == 0
+    updated = np.where(
+        is_closed,
+        closed_s,
+        created
+        + (rng.random(k) * np.maximum(1, np.minimum(closed_s, cat.END_S - 1) - created)).astype(
+            np.int64
+        ),
+    )
+    perm = np.argsort(created, kind="stable")
+    conv_id = np.empty(k, dtype=np.int64)
+    conv_id[perm] = 1_200_000_000 + np.arange(k) * 17 + rng.integers(0, 17, k)
+    number = np.empty(k, dtype=np.int64)
+    number[perm] = 1001 + np.arange(k)
+    n_tags = rng.choice(3, k, p=[0.5, 0.35, 0.15])
+    t_owner = np.repeat(np.arange(k), n_tags)
+    t_idx = (rng.integers(0, len(cat.HELPSCOUT_TAGS), k)[t_owner] + rank_in_group(n_tags)) % len(
+        cat.HELPSCOUT_TAGS
+    )
+    tag_struct = pa.StructArray.from_arrays(
+        [
+            pa.array(9000 + t_idx),
+            lookup([t[1] for t in cat.HELPSCOUT_TAGS], t_idx),
+            lookup([t[0] for t in cat.HELPSCOUT_TAGS], t_idx),
+        ],
+        names=["id", "color", "tag"],
+    )
+    offsets = np.zeros(k + 1, dtype=np.int32)
+    np.cumsum(n_tags, out=offsets[1:])
+    hs_customer = 300_000_000 + contact * 3 + 1
+    table = pa.table(
+        {
+            "conv_id": conv_id,
+            "number": number,
+            "threads": 1 + rng.poisson(1.5 + 1.0 * pop.bought[owner]),
+            "type": lookup(HS_TYPES, rng.choice(3, k, p=[0.65, 0.25, 0.10])),
+            "status": lookup(HS_STATUS, status),
+            "state": lookup(
+                ["published", "draft", "deleted"], rng.choice(3, k, p=[0.98, 0.01, 0.01])
+            ),
+            "subject": lookup(
+                cat.HELPSCOUT_SUBJECTS, rng.integers(0, len(cat.HELPSCOUT_SUBJECTS), k)
+            ),
+            "mailbox_id": rng.choice([40211, 40212], k, p=[0.8, 0.2]),
+            "created_s": created,
+            "closed_s": pa.array(closed_s, mask=~is_closed),
+            "updated_s": updated,
+            "customer_hs_id": hs_customer,
+            "first_name": first_names(pop, contact),
+            "last_name": last_names(pop, contact),
+            "email": messy_emails(pop, contact, rng, junk_rate=0.015),
+            "tags": pa.ListArray.from_arrays(pa.array(offsets), tag_struct),
+            "via": where(rng.random(k) < 0.95, "customer", "user"),
+        }
+    )
+    key = "helpscout.conversations"
+    reasons = ["missing_id", "unparseable_timestamp"]
+    plan = plan_defects(rng, k, reasons)
+    writer.write(key, table, plan, HELPSCOUT_SQL, reasons, "conversations.jsonl", perm)
+    per_row_records(writer, key, strs(conv_id[perm]), owner[perm] + 1, plan)
+
+
+def local_offset_hours(region: np.ndarray, ts: np.ndarray) -> np.ndarray:
+    """UTC offset in hours of each region's zone at the given Unix seconds (month-level DST)."""
+    month = ts.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64) % 12 + 1
+    std = np.array([r[3] for r in cat.REGIONS])[region]
+    rule = np.array([r[7] for r in cat.REGIONS])[region]
+    summer_n = (month >= 4) & (month <= 10)
+    summer_s = (month >= 10) | (month <= 3)
+    return std + np.where(rule == "north", summer_n, np.where(rule == "south", summer_s, 0))
+
+
+INTERCOM_CONTACTS_SQL = f"""
+select
+    'contact' as type,
+    case when _bad = {MISSING_ID} then null else ic_id end as id,
+    cast(external_id as varchar) as external_id,
+    role,
+    email,
+    name,
+    case when _bad = {BAD_TIME} then 'abc' else cast(created_s as varchar) end as created_at,
+    cast(updated_s as varchar) as updated_at,
+    cast(last_seen_s as varchar) as last_seen_at,
+    {{'type': 'location', 'country': country, 'region': state, 'city': city}} as location,
+    {{'utc_offset': utc_offset}} as custom_attributes
+from src
+"""
+
+INTERCOM_CONVERSATIONS_SQL = f"""
+select
+    'conversation' as type,
+    case when _bad = {MISSING_ID} then null else cast(conv_id as varchar) end as id,
+    case when _bad = {BAD_TIME} then 'abc' else cast(created_s as varchar) end as created_at,
+    cast(updated_s as varchar) as updated_at,
+    state,
+    state = 'open' as open,
+    {{'type': source_type, 'id': cast(message_id as varchar), 'delivered_as': 'customer_initiated',
+      'author': {{'type': role, 'id': ic_id, 'name': name, 'email': author_email}}}} as source,
+    {{'type': 'contact.list',
+      'contacts': [{{'type': 'contact', 'id': ic_id,
+                     'external_id': cast(external_id as varchar)}}]}}
+        as contacts
+from src
+"""
+
+
+def intercom(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) -> None:
+    """Write ``intercom.contacts`` and ``intercom.conversations``."""
+    rng = child_rng(seed, "intercom")
+    m = pop.m
+    cust = pop.contact_customer
+    eng = pop.engagement[cust]
+    has = rng.random(m) < np.clip(0.45 + 0.1 * eng, 0.1, 0.9)
+    per = np.where(has, 1 + (rng.random(m) < 0.15), 0)
+    rec_contact = np.repeat(np.arange(m), per)
+    r = len(rec_contact)
+    last_of_contact = rank_in_group(per) == per[rec_contact] - 1
+    account = edd_id[rec_contact]
+    is_user = last_of_contact & (account > 0) & (rng.random(r) < 0.75)
+    facebook = ~is_user & (rng.random(r) < 0.25)
+    has_email = is_user | (~facebook & (rng.random(r) < 0.6))
+    email = messy_emails(pop, rec_contact, rng, junk_rate=0.015)
+    email = where(has_email, email, pa.scalar(None, pa.string()))
+    full = join(first_names(pop, rec_contact), " ", last_names(pop, rec_contact))
+    fb_name = join(
+        first_names(pop, rec_contact),
+        " ",
+        pc.utf8_slice_codeunits(last_names(pop, rec_contact), 0, 1),
+        ".",
+    )
+    anonymous = ~is_user & ~facebook & ~has_email & (rng.random(r) < 0.5)
+    name = where(facebook, fb_name, where(anonymous, pa.scalar(None, pa.string()), full))
+    signup = pop.signup_s[cust[rec_contact]]
+    created = before(rng, signup, 30 * cat.DAY_S, cat.START_S)
+    created = np.minimum(created, cat.END_S - 2 * cat.DAY_S)
+    updated = created + (rng.random(r) * (cat.END_S - 1 - created)).astype(np.int64)
+    last_seen = created + (rng.random(r) * (updated - created)).astype(np.int64)
+    region = pop.region[cust[rec_contact]]
+    city = rng.integers(0, 3, r)
+    regions = cat.REGIONS
+    flat = lambda j: [x for reg in regions for x in reg[j]]  # noqa: E731
+    ic_id = rand_strings(rng, r, 24, HEX)
+    external = pa.array(account, mask=~is_user)
+    role = where(is_user, "user", "lead")
+    table = pa.table(
+        {
+            "ic_id": ic_id,
+            "external_id": external,
+            "role": role,
+            "email": email,
+            "name": name,
+            "created_s": created,
+            "updated_s": updated,
+            "last_seen_s": last_seen,
+            "country": lookup([reg[1] for reg in regions], region),
+            "state": lookup(flat(9), region * 3 + city),
+            "city": lookup(flat(8), region * 3 + city),
+            "utc_offset": local_offset_hours(region, last_seen),
+        }
+    )
+    perm = np.argsort(created, kind="stable")
+    key = "intercom.contacts"
+    reasons = ["missing_id", "unparseable_timestamp"]
+    plan = plan_defects(rng, r, reasons)
+    writer.write(key, table, plan, INTERCOM_CONTACTS_SQL, reasons, "contacts.jsonl", perm)
+    rec_customer = cust[rec_contact] + 1
+    per_row_records(writer, key, pc.take(ic_id, pa.array(perm)), rec_customer[perm], plan)
+
+    # Conversations started by those contacts.
+    bought = pop.bought[cust[rec_contact]]
+    count = rng.poisson(0.7 * np.where(bought, 1.7, 1.0) * np.exp(0.2 * eng[rec_contact]))
+    owner = np.repeat(np.arange(r), count)
+    k = len(owner)
+    c_created = sorted_uniform_times(rng, count, created, np.full(r, cat.END_S - 3600))
+    c_updated = c_created + (
+        rng.random(k) * np.minimum(5 * cat.DAY_S, cat.END_S - 1 - c_created)
+    ).astype(np.int64)
+    src_type = np.where(facebook[owner], 1, np.where(rng.random(k) < 0.8, 0, 2))
+    author_email = messy_emails(pop, rec_contact[owner], rng, junk_rate=0.015)
+    author_ok = has_email[owner] & (src_type != 1) & (rng.random(k) < 0.85)
+    perm = np.argsort(c_created, kind="stable")
+    conv_id = np.empty(k, dtype=np.int64)
+    conv_id[perm] = 18_000_000_000 + np.arange(k) * 13 + rng.integers(0, 13, k)
+    take = pa.array(owner)
+    conversations = pa.table(
+        {
+            "conv_id": conv_id,
+            "created_s": c_created,
+            "updated_s": c_updated,
+            "state": lookup(["closed", "open", "snoozed"], rng.choice(3, k, p=[0.85, 0.1, 0.05])),
+            "source_type": lookup(["conversation", "facebook", "email"], src_type),
+            "message_id": rng.integers(100_000_000, 999_999_999, k),
+            "role": pc.take(role, take),
+            "ic_id": pc.take(ic_id, take),
+            "name": pc.take(name, take),
+            "author_email": where(author_ok, author_email, pa.scalar(None, pa.string())),
+            "external_id": pc.take(external, take),
+        }
+    )
+    key = "intercom.conversations"
+    plan = plan_defects(rng, k, reasons)
+    writer.write(
+        key, conversations, plan, INTERCOM_CONVERSATIONS_SQL, reasons, "conversations.jsonl", perm
+    )
+    per_row_records(writer, key, strs(conv_id[perm]), rec_customer[owner][perm], plan)

@@ -1,0 +1,231 @@
+"""Orchestrates one demo world: raw source files, ground truth and the manifest."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from hvc.generate import catalog as cat
+from hvc.generate.marketing import drip, hubspot
+from hvc.generate.mturk import mturk
+from hvc.generate.population import Population, build_population, employee_range_labels
+from hvc.generate.retail import BGNBD, GAMMA_GAMMA, online_retail
+from hvc.generate.shop import edd_payments, ga_events
+from hvc.generate.support import helpscout_conversations, intercom
+from hvc.generate.util import join, lookup
+from hvc.generate.writer import RawWriter
+
+Progress = Callable[[str, int, int], None]
+
+STEPS = [
+    "population",
+    "edd.payments",
+    "google_analytics.events",
+    "helpscout.conversations",
+    "intercom",
+    "drip",
+    "hubspot",
+    "mturk.batch_results",
+    "online_retail.invoice_lines",
+    "sources written",
+    "truth",
+    "manifest",
+]
+
+TRUTH_README = """# Ground truth of the demo world
+
+Written by the generator next to `raw/`; the warehouse never reads it. It is the answer key the
+identity, propensity and value stages are graded against. Seed {seed}, {n_customers} customers,
+history {start} to {as_of}.
+
+- `customers.parquet`: one row per customer of the software company: `kind` (business or
+  individual), `domain`, firmographics, `region`, latent `engagement`, and the planted
+  `true_license_3_probability`, the drawn `bought_license_3` and `first_license_3_at` (UTC).
+- `contacts.parquet`: one row per person: `contact_id`, `customer_id`, the canonical `email`
+  (lower case, no plus-tag, gmail without dots) and `name`.
+- `records.parquet`: the true `customer_id` behind every raw record that has an id
+  (`source`, `table_name`, `record_id` as written in the raw file). Per-row ids for payments,
+  conversations, contacts, subscribers, HubSpot records and MTurk assignments; `user_pseudo_id`
+  for GA events, the subscriber id for Drip events, `Company ID|Month` for social impressions
+  and `InvoiceNo` for retail lines (customer_id there is the retail `CustomerID`). Rows whose
+  id was blanked on purpose have a null `record_id` and `record_issue = missing_id`; otherwise
+  `record_issue` is null, `duplicate` or the malformed reason of that row (per-row ids only).
+  A null `customer_id` means no customer: staff purchases, anonymous visitors, guest invoices.
+- `retail_customers.parquet`: per retail CustomerID the BG/NBD `lambda` (purchases per week)
+  and `p_dropout`, the Gamma-Gamma `spend_p` and `spend_nu` (`mean_spend = spend_p / spend_nu`),
+  and a `value_tier` (top 5 % / high 15 % / medium 30 % / low 50 % of
+  `value_score = lambda * mean_spend / p_dropout`).
+
+Planted license-3 model (log-odds): see `manifest.json` key `planted`.
+"""
+
+
+def _customers_truth(pop: Population, first_l3_s: np.ndarray) -> pa.Table:
+    regions = cat.REGIONS
+    return pa.table(
+        {
+            "customer_id": np.arange(1, pop.n + 1),
+            "kind": lookup(["individual", "business"], pop.is_business.astype(np.int64)),
+            "domain": pop.domain,
+            "company_name": pop.company_name,
+            "industry": lookup([i[0] for i in cat.INDUSTRIES], pop.industry),
+            "employees": pop.employees,
+            "employee_range": employee_range_labels(pop.employees),
+            "territory": lookup([r[4] for r in regions], pop.region),
+            "country": lookup([r[1] for r in regions], pop.region),
+            "timezone": lookup([r[2] for r in regions], pop.region),
+            "utc_offset": np.array([r[3] for r in regions])[pop.region],
+            "region": lookup([r[0] for r in regions], pop.region),
+            "acquisition_source": lookup([a[0] for a in cat.ACQUISITION], pop.acquisition),
+            "acquisition_medium": lookup([a[1] for a in cat.ACQUISITION], pop.acquisition),
+            "signup_at": pa.array(pop.signup_s * 1_000_000, pa.timestamp("us")),
+            "engagement": pop.engagement,
+            "true_license_3_probability": pop.probability,
+            "bought_license_3": pop.bought,
+            "first_license_3_at": pa.array(
+                first_l3_s * 1_000_000, pa.timestamp("us"), mask=first_l3_s < 0
+            ),
+        }
+    )
+
+
+def _contacts_truth(pop: Population) -> pa.Table:
+    return pa.table(
+        {
+            "contact_id": np.arange(1, pop.m + 1),
+            "customer_id": pop.contact_customer + 1,
+            "email": pop.canonical_email(),
+            "name": join(
+                lookup(cat.FIRST_NAMES, pop.first_idx), " ", lookup(cat.LAST_NAMES, pop.last_idx)
+            ),
+        }
+    )
+
+
+def _planted(pop: Population) -> dict:
+    return {
+        "license_3_model": {
+            "intercept": round(pop.intercept, 6),
+            "industry": {i[0]: i[2] for i in cat.INDUSTRIES},
+            "region": {r[0]: r[6] for r in cat.REGIONS},
+            "log10_employees": cat.SIZE_COEF,
+            "engagement": cat.ENGAGEMENT_COEF,
+            "target_rate": cat.LICENSE_3_TARGET_RATE,
+            "realised_rate": round(float(pop.bought.mean()), 6),
+        },
+        "online_retail": {"bgnbd": BGNBD, "gamma_gamma": GAMMA_GAMMA},
+    }
+
+
+def _write_sources(
+    pop: Population, writer: RawWriter, seed: int, n_customers: int, step: Callable[[str], None]
+) -> tuple[dict, pa.Table, pa.Table]:
+    edd = edd_payments(pop, writer, seed)
+    step("edd.payments")
+    ga_events(pop, edd["edd_id"], writer, seed)
+    step("google_analytics.events")
+    helpscout_conversations(pop, writer, seed)
+    step("helpscout.conversations")
+    intercom(pop, edd["edd_id"], writer, seed)
+    step("intercom")
+    drip(pop, edd["edd_id"], writer, seed)
+    step("drip")
+    companies = hubspot(pop, edd["edd_id"], writer, seed)
+    step("hubspot")
+    mturk(pop, companies, writer, seed)
+    step("mturk.batch_results")
+    retail = online_retail(max(300, n_customers // 5), writer, seed)
+    step("online_retail.invoice_lines")
+    return edd, companies, retail
+
+
+def generate_world(
+    out_dir: str | Path,
+    n_customers: int = 5000,
+    seed: int = 42,
+    progress: Progress | None = None,
+) -> dict:
+    """Generate the demo world's raw files, ground truth and manifest under ``out_dir``.
+
+    Replaces ``<out_dir>/raw`` and ``<out_dir>/truth``. The same ``seed`` and ``n_customers``
+    give byte-identical files.
+
+    Parameters
+    ----------
+    out_dir
+        Folder to write ``raw/<source>/...``, ``truth/`` and ``manifest.json`` into.
+    n_customers
+        Customers of the software company; the retailer gets ``max(300, n_customers // 5)``.
+    seed
+        Seed of every random draw.
+    progress
+        Optional ``callable(step, done, total)`` called as each step finishes.
+
+    Returns
+    -------
+    dict
+        The manifest, also written to ``<out_dir>/manifest.json``.
+    """
+    if n_customers < 100:
+        raise ValueError("n_customers must be at least 100")
+    out = Path(out_dir)
+    for sub in ("raw", "truth"):
+        shutil.rmtree(out / sub, ignore_errors=True)
+    (out / "truth").mkdir(parents=True, exist_ok=True)
+    total = len(STEPS)
+    done = 0
+
+    def step(name: str) -> None:
+        nonlocal done
+        done += 1
+        if progress is not None:
+            progress(name, done, total)
+
+    pop = build_population(n_customers, seed)
+    step("population")
+    writer = RawWriter(out)
+    try:
+        edd, companies, retail = _write_sources(pop, writer, seed, n_customers, step)
+    finally:
+        writer.close()
+    step("sources written")
+
+    truth = {
+        "customers": _customers_truth(pop, edd["first_l3_s"]),
+        "contacts": _contacts_truth(pop),
+        "retail_customers": retail,
+    }
+    truth_rows = {name: t.num_rows for name, t in truth.items()}
+    truth_rows["records"] = writer.record_rows
+    truth_files = ["truth/records.parquet"]
+    for name, table in truth.items():
+        path = out / "truth" / f"{name}.parquet"
+        pq.write_table(table, path, compression="zstd", row_group_size=1_000_000)
+        truth_files.append(str(path.relative_to(out)))
+    manifest = {
+        "seed": seed,
+        "n_customers": n_customers,
+        "n_retail_customers": len(retail),
+        "history_start_date": cat.HISTORY_START.isoformat(),
+        "as_of_date": cat.AS_OF_DATE.isoformat(),
+        "tables": writer.tables,
+        "truth": {
+            "files": sorted(truth_files),
+            "rows": dict(sorted(truth_rows.items())),
+        },
+        "planted": _planted(pop),
+    }
+    readme = TRUTH_README.format(
+        seed=seed, n_customers=n_customers, start=cat.HISTORY_START, as_of=cat.AS_OF_DATE
+    )
+    (out / "truth" / "README.md").write_text(readme)
+    step("truth")
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    step("manifest")
+    return manifest
