@@ -1,0 +1,290 @@
+"""The demo-data generator: determinism, manifest, ground truth and the planted signal."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LogisticRegression
+
+from hvc.generate import generate_world
+from hvc.progress import StderrProgress
+
+N_CUSTOMERS = 4000
+SEED = 11
+
+# Per raw table: the id expression and one expression per planted reason that is true exactly
+# on the malformed rows, written against the reader of `_relation`.
+CHECKS: dict[str, dict[str, str]] = {
+    "edd.payments": {
+        "id": "json ->> 'ID'",
+        "unparseable_timestamp": "try_cast(json ->> 'date_utc' as timestamp) is null",
+        "unparseable_number": "try_cast(json ->> 'total' as double) is null",
+    },
+    "google_analytics.events": {
+        "id": "user_pseudo_id",
+        "unparseable_timestamp": "try_cast(event_timestamp as bigint) is null",
+    },
+    "helpscout.conversations": {
+        "id": "json ->> 'id'",
+        "unparseable_timestamp": "try_cast(json ->> 'createdAt' as timestamptz) is null",
+    },
+    "intercom.contacts": {
+        "id": "json ->> 'id'",
+        "unparseable_timestamp": "try_cast(json ->> 'created_at' as bigint) is null",
+    },
+    "intercom.conversations": {
+        "id": "json ->> 'id'",
+        "unparseable_timestamp": "try_cast(json ->> 'created_at' as bigint) is null",
+    },
+    "drip.subscribers": {
+        "id": "json ->> 'id'",
+        "unparseable_timestamp": "try_cast(json ->> 'created_at' as timestamptz) is null",
+        "invalid_email": "json ->> 'email' not like '%@%'",
+    },
+    "drip.events": {
+        "id": "json ->> '$.data.subscriber.id'",
+        "unparseable_timestamp": "try_cast(json ->> 'occurred_at' as timestamptz) is null",
+    },
+    "hubspot.companies": {
+        "id": '"Record ID"',
+        "unparseable_timestamp": 'try_cast("Create Date" as timestamp) is null',
+    },
+    "hubspot.contacts": {
+        "id": '"Record ID"',
+        "unparseable_timestamp": 'try_cast("Create Date" as timestamp) is null',
+    },
+    "hubspot.social_impressions": {
+        "id": """case when coalesce("Company ID", '') <> ''
+            then "Company ID" || '|' || "Month" end""",
+        "unparseable_timestamp": """try_cast("Month" || '-01' as date) is null""",
+        "unparseable_number": """try_cast("Facebook Impressions" as bigint) is null
+            or try_cast("Instagram Impressions" as bigint) is null
+            or try_cast("X Impressions" as bigint) is null""",
+    },
+    "mturk.batch_results": {
+        "id": "AssignmentId",
+        "unparseable_timestamp": """try_strptime(regexp_replace(SubmitTime, ' [A-Z]{3} ', ' '),
+            '%a %b %d %H:%M:%S %Y') is null""",
+    },
+    "online_retail.invoice_lines": {
+        "id": "InvoiceNo",
+        "unparseable_timestamp": "try_strptime(InvoiceDate, '%m/%d/%Y %H:%M') is null",
+        "unparseable_number": """try_cast(Quantity as integer) is null
+            or try_cast(UnitPrice as double) is null""",
+    },
+}
+
+
+def _relation(root: Path, entry: dict) -> str:
+    path = root / entry["files"][0]
+    if entry["format"] == "jsonl":
+        return f"read_ndjson_objects('{path}')"
+    if entry["format"] == "csv":
+        return f"read_csv('{path}', all_varchar = true, header = true)"
+    return f"read_parquet('{path}')"
+
+
+def _hashes(root: Path) -> dict[str, str]:
+    return {
+        str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list]:
+    root = tmp_path_factory.mktemp("world")
+    calls: list[tuple[str, int, int]] = []
+    manifest = generate_world(
+        root, n_customers=N_CUSTOMERS, seed=SEED, progress=lambda *a: calls.append(a)
+    )
+    return root, manifest, calls
+
+
+@pytest.fixture(scope="module")
+def con() -> duckdb.DuckDBPyConnection:
+    return duckdb.connect()
+
+
+def test_same_seed_gives_identical_bytes(world, tmp_path: Path) -> None:
+    root, _, _ = world
+    again = tmp_path / "again"
+    generate_world(again, n_customers=N_CUSTOMERS, seed=SEED)
+    first, second = _hashes(root), _hashes(again)
+    assert len(first) >= 17
+    assert first == second
+
+
+def test_other_seed_changes_every_raw_file(world, tmp_path: Path) -> None:
+    root, manifest, _ = world
+    other = tmp_path / "other"
+    generate_world(other, n_customers=N_CUSTOMERS, seed=SEED + 1)
+    first, second = _hashes(root), _hashes(other)
+    raw = [f for entry in manifest["tables"].values() for f in entry["files"]]
+    assert all(first[f] != second[f] for f in raw)
+
+
+def test_manifest_lists_every_source_table_and_progress_reaches_the_end(world) -> None:
+    root, manifest, calls = world
+    assert set(manifest["tables"]) == set(CHECKS)
+    assert manifest["as_of_date"] == "2025-06-30"
+    assert manifest["seed"] == SEED and manifest["n_customers"] == N_CUSTOMERS
+    assert json.loads((root / "manifest.json").read_text()) == manifest
+    assert calls[-1][1] == calls[-1][2] and [c[1] for c in calls] == list(range(1, len(calls) + 1))
+
+
+def test_stderr_progress_prints_step_and_elapsed(capsys) -> None:
+    StderrProgress()("edd.payments", 2, 9)
+    assert "[2/9] edd.payments (" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("key", sorted(CHECKS))
+def test_manifest_counts_match_an_independent_read(world, con, key: str) -> None:
+    root, manifest, _ = world
+    entry = manifest["tables"][key]
+    rel = _relation(root, entry)
+    rows, distinct = con.sql(
+        f"select (select count(*) from {rel}),"
+        f" (select count(*) from (select distinct * from {rel}))"
+    ).fetchone()
+    assert rows == entry["rows"]
+    assert rows - distinct == entry["duplicate_rows"] >= 2
+    checks = CHECKS[key]
+    found = {"missing_id": f"coalesce({checks['id']}, '') = ''"}
+    found.update({k: v for k, v in checks.items() if k != "id"})
+    assert set(entry["malformed_rows"]) == set(found)
+    for reason, condition in found.items():
+        n = con.sql(f"select count(*) from {rel} where {condition}").fetchone()[0]
+        assert n == entry["malformed_rows"][reason] >= 2, reason
+
+
+@pytest.mark.parametrize("key", sorted(CHECKS))
+def test_truth_has_one_row_per_raw_record_id(world, con, key: str) -> None:
+    root, manifest, _ = world
+    entry = manifest["tables"][key]
+    source, table = key.split(".", 1)
+    records = con.sql(
+        f"""select record_id, customer_id, record_issue
+        from read_parquet('{root / "truth" / "records.parquet"}')
+        where source = '{source}' and table_name = '{table}'"""
+    ).df()
+    raw_ids = {
+        r[0]
+        for r in con.sql(
+            f"select distinct {CHECKS[key]['id']} from {_relation(root, entry)}"
+        ).fetchall()
+        if r[0]
+    }
+    truth_ids = records["record_id"].dropna()
+    assert truth_ids.is_unique
+    assert set(truth_ids) == raw_ids
+    assert records["record_id"].isna().sum() == entry["malformed_rows"]["missing_id"]
+    assert (records["record_issue"] == "missing_id").sum() == entry["malformed_rows"]["missing_id"]
+
+
+def test_truth_customers_are_complete(world) -> None:
+    root, manifest, _ = world
+    customers = pd.read_parquet(root / "truth" / "customers.parquet")
+    assert len(customers) == N_CUSTOMERS and customers["customer_id"].is_unique
+    assert customers["true_license_3_probability"].between(0, 1).all()
+    assert customers["bought_license_3"].notna().all()
+    assert (customers["first_license_3_at"].notna() == customers["bought_license_3"]).all()
+    assert 0.18 < customers["bought_license_3"].mean() < 0.32
+    assert customers.loc[customers["kind"] == "business", "domain"].is_unique
+    records = pd.read_parquet(root / "truth" / "records.parquet")
+    software = records[records["source"] != "online_retail"]["customer_id"].dropna()
+    assert software.isin(customers["customer_id"]).all()
+    retail = pd.read_parquet(root / "truth" / "retail_customers.parquet")
+    assert len(retail) == manifest["n_retail_customers"] == max(300, N_CUSTOMERS // 5)
+    assert retail[["lambda", "p_dropout", "spend_nu", "value_tier"]].notna().all().all()
+    contacts = pd.read_parquet(root / "truth" / "contacts.parquet")
+    assert (
+        contacts["email"].is_unique and contacts["customer_id"].isin(customers["customer_id"]).all()
+    )
+
+
+def test_license_3_buyers_are_who_the_shop_sold_license_3_to(world, con) -> None:
+    root, _, _ = world
+    sold = con.sql(
+        f"""
+        with items as (
+            select json ->> 'ID' as id, unnest(from_json(json -> 'products',
+                '[{{"price_name": "VARCHAR"}}]')).price_name as tier
+            from read_ndjson_objects('{root / "raw/edd/payments.jsonl"}')
+            where json ->> 'mode' = 'live'
+        )
+        select distinct records.customer_id
+        from items
+        join read_parquet('{root / "truth/records.parquet"}') as records
+            on records.source = 'edd' and records.record_id = items.id
+        where items.tier = 'License 3' and records.customer_id is not null
+        """
+    ).df()["customer_id"]
+    customers = pd.read_parquet(root / "truth" / "customers.parquet")
+    buyers = customers.loc[customers["bought_license_3"], "customer_id"]
+    assert set(sold) == set(buyers)
+
+
+def test_industry_and_region_signal(world) -> None:
+    root, _, _ = world
+    c = pd.read_parquet(root / "truth" / "customers.parquet")
+    high = c["industry"].isin(["Retail", "Consulting", "Event Services"])
+    assert c.loc[high, "bought_license_3"].mean() > c.loc[~high, "bought_license_3"].mean() + 0.12
+    by_region = c.groupby("region")["bought_license_3"].mean()
+    assert min(by_region["Alaska"], by_region["US Northeast"]) > max(
+        by_region["Argentina"], by_region["Brazil"]
+    )
+
+
+def test_license_3_buyers_file_more_tickets_that_stay_open_longer(world, con) -> None:
+    root, _, _ = world
+    tickets = con.sql(
+        f"""
+        select records.customer_id,
+            epoch(try_cast(json ->> 'closedAt' as timestamptz)
+                - try_cast(json ->> 'createdAt' as timestamptz)) / 3600 as open_hours
+        from read_ndjson_objects('{root / "raw/helpscout/conversations.jsonl"}')
+        join read_parquet('{root / "truth/records.parquet"}') as records
+            on records.source = 'helpscout' and records.record_id = (json ->> 'id')
+        """
+    ).df()
+    c = pd.read_parquet(root / "truth" / "customers.parquet").set_index("customer_id")
+    per_customer = tickets.groupby("customer_id").size().reindex(c.index, fill_value=0)
+    buyer = c["bought_license_3"]
+    assert per_customer[buyer].mean() > 1.5 * per_customer[~buyer].mean()
+    hours = tickets.dropna().assign(buyer=lambda t: buyer.loc[t["customer_id"]].to_numpy())
+    assert hours.loc[hours["buyer"], "open_hours"].median() > 1.8 * (
+        hours.loc[~hours["buyer"], "open_hours"].median()
+    )
+
+
+def test_logistic_regression_recovers_planted_signs(world) -> None:
+    root, manifest, _ = world
+    c = pd.read_parquet(root / "truth" / "customers.parquet")
+    x = pd.concat(
+        [
+            pd.get_dummies(c["industry"]).drop(columns="Software"),
+            pd.get_dummies(c["region"]).drop(columns="UK"),
+            np.log10(c["employees"]).rename("log10_employees"),
+            c["engagement"],
+        ],
+        axis=1,
+    ).astype(float)
+    fit = LogisticRegression(C=100.0, max_iter=2000).fit(x, c["bought_license_3"])
+    coef = dict(zip(x.columns, fit.coef_[0], strict=True))
+    planted = manifest["planted"]["license_3_model"]
+    for name in ["Retail", "Consulting", "Event Services"]:
+        assert coef[name] > 0.4, name
+    for name in ["Alaska", "US Northeast"]:
+        assert coef[name] > 0.3, name
+    for name in ["Argentina", "Brazil"]:
+        assert coef[name] < -0.3, name
+    assert coef["log10_employees"] > 0 and coef["engagement"] > 0
+    assert planted["industry"]["Retail"] > 0 and planted["region"]["Brazil"] < 0
