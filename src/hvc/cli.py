@@ -27,7 +27,9 @@ def _dbt_executable() -> str:
 
 def warehouse_path() -> Path:
     """The DuckDB file dbt writes, as profiles.yml resolves it."""
-    default = "warehouse/ci.duckdb" if os.environ.get("HVC_TARGET") == "ci" else "warehouse/hvc.duckdb"
+    default = (
+        "warehouse/ci.duckdb" if os.environ.get("HVC_TARGET") == "ci" else "warehouse/hvc.duckdb"
+    )
     return Path(os.environ.get("HVC_DUCKDB_PATH", default))
 
 
@@ -52,7 +54,9 @@ def cmd_generate(ns: argparse.Namespace) -> int:
             print(f"hvc: {out} is not empty; pass --force to replace it", file=sys.stderr)
             return 2
         shutil.rmtree(out)
-    manifest = generate_world(out, n_customers=ns.customers, seed=ns.seed, progress=StderrProgress())
+    manifest = generate_world(
+        out, n_customers=ns.customers, seed=ns.seed, progress=StderrProgress()
+    )
     rows = sum(table["rows"] for table in manifest["tables"].values())
     print(f"hvc: wrote {rows:,} raw rows for {ns.customers:,} customers to {out}", file=sys.stderr)
     return 0

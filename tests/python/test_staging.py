@@ -77,9 +77,7 @@ def test_rows_in_equal_staged_plus_quarantined_plus_duplicates(
         assert rows_in == staged + quarantined + duplicates, key
 
 
-def test_quarantine_holds_exactly_the_planted_malformed_rows(
-    world: World, warehouse: Path
-) -> None:
+def test_quarantine_holds_exactly_the_planted_malformed_rows(world: World, warehouse: Path) -> None:
     found = Counter(
         {
             (f"{source}.{table}", reason): n
@@ -140,9 +138,7 @@ def test_staged_timestamps_are_utc_without_zone(warehouse: Path) -> None:
 
 
 @pytest.mark.parametrize("source", SOURCES)
-def test_build_succeeds_without_one_source(
-    source: str, world: World, tmp_path: Path
-) -> None:
+def test_build_succeeds_without_one_source(source: str, world: World, tmp_path: Path) -> None:
     missing = {
         f"raw_{key.replace('.', '__')}": str(tmp_path / "absent" / Path(pattern).name)
         for key, pattern in RAW_TABLES.items()
@@ -160,4 +156,3 @@ def test_build_succeeds_without_one_source(
     )
     assert counts[source] == 0
     assert all(n > 0 for name, n in counts.items() if name != source)
-
