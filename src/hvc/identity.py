@@ -1,0 +1,311 @@
+"""Identity resolution: customers as connected components of the identifier graph.
+
+Nodes are identifiers (an email, a domain, a tool's customer id); an edge joins two identifiers
+seen together in one source record. Each connected component is one customer, except that an
+identifier linking too many otherwise separate customers (a shared agency inbox) is held back
+rather than allowed to merge them.
+"""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+from scipy.sparse import csr_array
+from scipy.sparse.csgraph import connected_components
+
+HELD_BACK_LINKS_TOO_MANY = "links_too_many_customers"
+
+COMPONENT_COLUMNS = [
+    "node_id",
+    "component_id",
+    "is_held_back",
+    "held_back_reason",
+    "linked_components",
+]
+
+# Nodes are numbered in order of a 64-bit hash of `node_id` (ties by `node_id`): an order that
+# does not depend on row order and, unlike sorting ten million strings, costs seconds. DuckDB
+# hashes (multi-threaded, from Arrow tables, which it reads without copying); numpy does the
+# rest on integers. Should two different ids share a hash, the exact path numbers and joins
+# the strings in DuckDB instead: same order, slower, more memory.
+_HASH = "hash({})"
+
+_NODE_HASH_SQL = """
+select {node_hash} as node_hash, coalesce(identifier_type = 'domain', false) as is_domain
+from nodes_in
+"""
+
+_EDGE_HASH_SQL = "select {a_hash} as a, {b_hash} as b from edges_in"
+
+_INDEX_NODES_SQL = """
+create temp table node_index as
+select
+    node_id,
+    coalesce(identifier_type = 'domain', false) as is_domain,
+    (row_number() over by_hash - 1)::bigint as node_index,
+    coalesce(node_id = lag(node_id) over by_hash, false) as is_repeat
+from nodes_in
+window by_hash as (order by {node_hash}, node_id)
+order by node_index
+"""
+
+_ENCODE_EDGES_SQL = """
+select side_a.node_index as a, side_b.node_index as b
+from edges_in
+inner join node_index as side_a on edges_in.node_a = side_a.node_id
+inner join node_index as side_b on edges_in.node_b = side_b.node_id
+"""
+
+Encoded = tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray]
+
+
+def encode_graph(
+    nodes: pd.DataFrame, edges: pd.DataFrame
+) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+    """Number the nodes `0 .. n-1` in a row-order-free order and give edges as number pairs.
+
+    Parameters
+    ----------
+    nodes : DataFrame with unique, non-null `node_id` and `identifier_type`.
+    edges : DataFrame with `node_a`, `node_b`. Edges with an endpoint that is not a node are
+        dropped; self-loops and repeated pairs (in either direction) are removed.
+
+    Returns
+    -------
+    node_ids : the node ids in number order, ordered by a hash of `node_id`, then `node_id`.
+    is_domain : bool array, node `i` is a domain.
+    low, high : int64 arrays of the distinct undirected edges, `low < high`.
+    """
+    if nodes["node_id"].isna().any():
+        raise ValueError("nodes.node_id has nulls")
+    nodes_in = pa.Table.from_pandas(nodes[["node_id", "identifier_type"]], preserve_index=False)
+    edges_in = pa.Table.from_pandas(edges[["node_a", "node_b"]], preserve_index=False)
+    with duckdb.connect() as con:
+        con.register("nodes_in", nodes_in)
+        con.register("edges_in", edges_in)
+        encoded = _encode_by_hash(con, nodes_in)
+        if encoded is None:
+            encoded = _encode_exact(con)
+    ids, is_domain, a, b = encoded
+    n = len(ids)
+    keys, _ = _distinct(np.minimum(a, b) * n + np.maximum(a, b))
+    low, high = np.divmod(keys, n) if n else (keys, keys)
+    loop = low == high
+    node_ids = pd.Series(ids.to_pandas(), name="node_id").astype("str")
+    return node_ids, is_domain, low[~loop], high[~loop]
+
+
+def _encode_by_hash(con: duckdb.DuckDBPyConnection, nodes_in: pa.Table) -> Encoded | None:
+    """Number nodes by hash order and map edge ends by hash; None if two node hashes tie."""
+    hashed = con.execute(_NODE_HASH_SQL.format(node_hash=_HASH.format("node_id"))).fetchnumpy()
+    node_hash = np.asarray(hashed["node_hash"])
+    order = np.argsort(node_hash)  # hashes are distinct, or the exact path runs
+    sorted_hash = node_hash[order]
+    if (sorted_hash[1:] == sorted_hash[:-1]).any():
+        return None
+    edge_hash = con.execute(
+        _EDGE_HASH_SQL.format(a_hash=_HASH.format("node_a"), b_hash=_HASH.format("node_b"))
+    ).fetchnumpy()
+    lookup = pd.Index(sorted_hash)
+    a = lookup.get_indexer(np.asarray(edge_hash["a"])).astype(np.int64)
+    b = lookup.get_indexer(np.asarray(edge_hash["b"])).astype(np.int64)
+    known = (a >= 0) & (b >= 0)
+    is_domain = np.asarray(hashed["is_domain"], dtype=bool)[order]
+    return nodes_in["node_id"].take(order).combine_chunks(), is_domain, a[known], b[known]
+
+
+def _encode_exact(con: duckdb.DuckDBPyConnection) -> Encoded:
+    """Number nodes in the same order as `_encode_by_hash`, joining edge ends on the strings."""
+    con.execute(_INDEX_NODES_SQL.format(node_hash=_HASH.format("node_id")))
+    (repeats,) = con.execute("select count(*) from node_index where is_repeat").fetchone()
+    if repeats:
+        raise ValueError(f"nodes.node_id is not unique ({repeats} repeated ids)")
+    ordered = con.execute("select node_id, is_domain, node_index from node_index")
+    ordered = ordered.to_arrow_table()
+    # The table was written in number order; reading it back needs no second sort.
+    number = ordered["node_index"].to_numpy()
+    if not np.array_equal(number, np.arange(len(number))):
+        ordered = ordered.take(np.argsort(number))
+    pairs = con.execute(_ENCODE_EDGES_SQL).fetchnumpy()
+    return (
+        ordered["node_id"].combine_chunks(),
+        ordered["is_domain"].to_numpy().astype(bool),
+        np.asarray(pairs["a"], dtype=np.int64),
+        np.asarray(pairs["b"], dtype=np.int64),
+    )
+
+
+def component_labels(n: int, low: np.ndarray, high: np.ndarray) -> np.ndarray:
+    """Connected components of an undirected graph, labelled by their smallest node index.
+
+    Parameters
+    ----------
+    n : number of nodes (indices `0 .. n-1`).
+    low, high : int arrays, the edges.
+
+    Returns
+    -------
+    int64 array: for each node, the smallest node index in its component.
+    """
+    if n == 0:
+        return np.empty(0, dtype=np.int64)
+    graph = csr_array((np.ones(len(low), dtype=np.int8), (low, high)), shape=(n, n))
+    _, labels = connected_components(graph, directed=False)
+    smallest = np.full(labels.max() + 1, n, dtype=np.int64)
+    np.minimum.at(smallest, labels, np.arange(n, dtype=np.int64))
+    return smallest[labels]
+
+
+def resolve_components(
+    nodes: pd.DataFrame,
+    edges: pd.DataFrame,
+    max_links: int = 20,
+    max_domain_links: int = 500,
+) -> pd.DataFrame:
+    """Group identifier nodes into customers, holding back hubs that would over-merge.
+
+    1. Candidate hubs: nodes with more distinct neighbours than their type's limit
+       (`max_domain_links` for `domain`, `max_links` for every other type).
+    2. Connected components of the graph without the candidates.
+    3. For each candidate, `linked_components` = the number of distinct components among its
+       non-candidate neighbours. A candidate touching more than its limit is held back
+       (reason `links_too_many_customers`); the other candidates are restored.
+    4. Final components of the graph without the held-back nodes; a held-back node belongs to
+       no component.
+
+    Nodes are numbered in order of a 64-bit hash of `node_id`, ties by `node_id`; a
+    component's id is the smallest number among its nodes, so the result does not depend on
+    row order. It is not stable across builds
+    when the set of nodes changes: derive lasting keys from the component's members.
+    Restored candidates are not re-checked together: two restored hubs joined to each other
+    can still join up to twice their limit of components.
+
+    Parameters
+    ----------
+    nodes : one row per node: `node_id` (unique, not null), `identifier_type`.
+    edges : one row per undirected pair: `node_a`, `node_b`. Pairs naming a node that is not
+        in `nodes` are ignored.
+    max_links, max_domain_links : the limits above.
+
+    Returns
+    -------
+    DataFrame, one row per node in number order (the same for any row order of the input):
+    `node_id`, `component_id` (Int64, null when held back), `is_held_back`,
+    `held_back_reason`, `linked_components` (Int64, null unless the node was a candidate).
+    """
+    node_ids, is_domain, low, high = encode_graph(nodes, edges)
+    n = len(node_ids)
+    degree = np.bincount(low, minlength=n) + np.bincount(high, minlength=n)
+    limit = np.where(is_domain, max_domain_links, max_links)
+    candidate = degree > limit
+
+    without_candidates = component_labels(n, *_edges_avoiding(candidate, low, high))
+    linked = _components_touched(candidate, without_candidates, low, high)
+    held_back = candidate & (linked > limit)
+    final = component_labels(n, *_edges_avoiding(held_back, low, high))
+
+    reason = pd.Series(pd.NA, index=range(n), dtype="str")
+    reason[held_back] = HELD_BACK_LINKS_TOO_MANY
+    return pd.DataFrame(
+        {
+            "node_id": node_ids,
+            "component_id": pd.arrays.IntegerArray(final, held_back.copy()),
+            "is_held_back": held_back,
+            "held_back_reason": reason,
+            "linked_components": pd.arrays.IntegerArray(linked, ~candidate),
+        },
+        columns=COMPONENT_COLUMNS,
+    )
+
+
+def _edges_avoiding(
+    removed: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    keep = ~(removed[low] | removed[high])
+    return low[keep], high[keep]
+
+
+def _components_touched(
+    candidate: np.ndarray, labels: np.ndarray, low: np.ndarray, high: np.ndarray
+) -> np.ndarray:
+    """Per node: distinct components among its non-candidate neighbours (0 if not candidate)."""
+    n = len(candidate)
+    one_side = candidate[low] != candidate[high]
+    hub = np.where(candidate[low], low, high)[one_side]
+    other = np.where(candidate[low], high, low)[one_side]
+    distinct, _ = _distinct(hub * n + labels[other])
+    return np.bincount(distinct // n, minlength=n) if n else np.zeros(0, dtype=np.int64)
+
+
+def pairwise_scores(truth: pd.Series | np.ndarray, predicted: pd.Series | np.ndarray) -> dict:
+    """Pairwise precision, recall and F1 of a clustering of items against the truth.
+
+    A pair of items is a true pair when both have the same true cluster and a predicted pair
+    when both have the same predicted cluster. Counts come from the contingency table
+    (n * (n - 1) / 2 per cell, row and column), never by listing pairs. Items with a null true
+    cluster belong to no customer and are left out; an item with a null predicted cluster is
+    a cluster of its own. With no predicted (true) pairs, precision (recall) is 1.
+
+    Parameters
+    ----------
+    truth : true cluster per item.
+    predicted : predicted cluster per item, same length.
+
+    Returns
+    -------
+    dict with `precision`, `recall`, `f1`, `exact_share` (share of true clusters whose items
+    are exactly one predicted cluster's items, among the scored items), `items`,
+    `true_clusters`, `predicted_clusters`, `true_pairs`, `predicted_pairs`, `correct_pairs`.
+    """
+    truth_codes, _ = pd.factorize(pd.Series(truth, copy=False))
+    predicted_codes, _ = pd.factorize(pd.Series(predicted, copy=False))
+    if len(truth_codes) != len(predicted_codes):
+        raise ValueError("truth and predicted differ in length")
+    unassigned = predicted_codes < 0
+    predicted_codes[unassigned] = predicted_codes.max(initial=-1) + 1 + np.arange(unassigned.sum())
+
+    scored = truth_codes >= 0
+    truth_codes = truth_codes[scored].astype(np.int64)
+    predicted_codes, _ = pd.factorize(predicted_codes[scored])
+    predicted_codes = predicted_codes.astype(np.int64)
+    n_true = int(truth_codes.max(initial=-1)) + 1
+    n_predicted = int(predicted_codes.max(initial=-1)) + 1
+    true_sizes = np.bincount(truth_codes, minlength=n_true)
+    predicted_sizes = np.bincount(predicted_codes, minlength=n_predicted)
+    cells, cell_sizes = _distinct(truth_codes * n_predicted + predicted_codes)
+    cell_true, cell_predicted = np.divmod(cells, max(n_predicted, 1))
+
+    true_pairs = _pairs(true_sizes)
+    predicted_pairs = _pairs(predicted_sizes)
+    correct_pairs = _pairs(cell_sizes)
+    precision = correct_pairs / predicted_pairs if predicted_pairs else 1.0
+    recall = correct_pairs / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    exact = (cell_sizes == true_sizes[cell_true]) & (cell_sizes == predicted_sizes[cell_predicted])
+    return {
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "exact_share": float(exact.sum() / n_true) if n_true else float("nan"),
+        "items": int(len(truth_codes)),
+        "true_clusters": n_true,
+        "predicted_clusters": n_predicted,
+        "true_pairs": true_pairs,
+        "predicted_pairs": predicted_pairs,
+        "correct_pairs": correct_pairs,
+    }
+
+
+def _pairs(sizes: np.ndarray) -> int:
+    sizes = sizes.astype(np.int64)
+    return int((sizes * (sizes - 1) // 2).sum())
+
+
+def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted distinct values and their counts (`np.unique` is many times slower here)."""
+    ordered = np.sort(values)
+    starts = np.flatnonzero(np.concatenate(([len(ordered) > 0], ordered[1:] != ordered[:-1])))
+    counts = np.diff(np.append(starts, len(ordered)))
+    return ordered[starts], counts

@@ -1,0 +1,287 @@
+"""Tests for identity resolution: components, hub hold-back and pairwise scores."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from hvc import identity
+from hvc.identity import COMPONENT_COLUMNS, pairwise_scores, resolve_components
+
+
+def graph(edges: list[tuple[str, str]], extra_nodes: tuple[str, ...] = ()) -> tuple:
+    """Nodes and edges frames from `type:value` node pairs."""
+    names = sorted({name for pair in edges for name in pair} | set(extra_nodes))
+    nodes = pd.DataFrame({"node_id": names, "identifier_type": [n.split(":")[0] for n in names]})
+    pairs = [tuple(sorted(pair)) for pair in edges]
+    return nodes, pd.DataFrame(pairs, columns=["node_a", "node_b"])
+
+
+def members(result: pd.DataFrame, node_id: str) -> set[str]:
+    """The node ids in the same component as `node_id`."""
+    component = result.set_index("node_id").loc[node_id, "component_id"]
+    return set(result.loc[result.component_id == component, "node_id"])
+
+
+def random_graph(n_nodes: int, n_edges: int, seed: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    rng = np.random.default_rng(seed)
+    types = np.array(["email", "domain", "edd_customer", "ga_visitor"])
+    node_id = pd.Series([f"n:{i}" for i in range(n_nodes)], dtype="str")
+    nodes = pd.DataFrame({"node_id": node_id, "identifier_type": types[np.arange(n_nodes) % 4]})
+    a, b = rng.integers(0, n_nodes, (2, n_edges))
+    edges = pd.DataFrame({"node_a": node_id.to_numpy()[a], "node_b": node_id.to_numpy()[b]})
+    return nodes, edges
+
+
+def test_multi_hop_chain_is_one_component():
+    nodes, edges = graph(
+        [("email:a@x.com", "edd_customer:1"), ("edd_customer:1", "drip_subscriber:2")]
+        + [("drip_subscriber:2", "ga_visitor:3")],
+        extra_nodes=("email:other@y.com",),
+    )
+    result = resolve_components(nodes, edges)
+    assert list(result.columns) == COMPONENT_COLUMNS
+    assert members(result, "email:a@x.com") == {
+        "email:a@x.com",
+        "edd_customer:1",
+        "drip_subscriber:2",
+        "ga_visitor:3",
+    }
+    assert members(result, "email:other@y.com") == {"email:other@y.com"}
+    assert result.component_id.nunique() == 2
+    assert not result.is_held_back.any()
+    assert result.held_back_reason.isna().all()
+    assert result.linked_components.isna().all()
+
+
+def test_component_id_is_smallest_number_in_component():
+    nodes, edges = random_graph(2_000, 1_500, seed=3)
+    result = resolve_components(nodes, edges)
+    assert str(result.component_id.dtype) == "Int64"
+    assert str(result.linked_components.dtype) == "Int64"
+    number = pd.Series(np.arange(len(result)), index=result.index)
+    assert (result.component_id == number.groupby(result.component_id).transform("min")).all()
+
+
+def test_result_does_not_depend_on_row_order_or_edge_direction():
+    nodes, edges = random_graph(3_000, 2_500, seed=1)
+    hub_edges = pd.DataFrame({"node_a": "n:7", "node_b": [f"n:{i}" for i in range(100, 160)]})
+    edges = pd.concat([edges, hub_edges], ignore_index=True)
+    expected = resolve_components(nodes, edges, max_links=20)
+    assert expected.is_held_back.any()
+
+    rng = np.random.default_rng(9)
+    shuffled_nodes = nodes.sample(frac=1, random_state=2).reset_index(drop=True)
+    shuffled_edges = edges.sample(frac=1, random_state=3).reset_index(drop=True)
+    flip = rng.random(len(shuffled_edges)) < 0.5
+    shuffled_edges.loc[flip, ["node_a", "node_b"]] = shuffled_edges.loc[
+        flip, ["node_b", "node_a"]
+    ].to_numpy()
+    got = resolve_components(shuffled_nodes, shuffled_edges, max_links=20)
+    pd.testing.assert_frame_equal(got, expected)
+
+
+def test_exact_path_gives_the_same_result(monkeypatch):
+    nodes, edges = random_graph(3_000, 3_500, seed=5)
+    expected = resolve_components(nodes, edges, max_links=3)
+    monkeypatch.setattr(identity, "_encode_by_hash", lambda con, nodes_in: None)
+    pd.testing.assert_frame_equal(resolve_components(nodes, edges, max_links=3), expected)
+
+
+def test_hash_ties_fall_back_to_an_order_still_free_of_row_order(monkeypatch):
+    monkeypatch.setattr(identity, "_HASH", "hash({}) % 5")
+    nodes, edges = random_graph(1_000, 800, seed=11)
+    result = resolve_components(nodes, edges)
+    shuffled = resolve_components(
+        nodes.sample(frac=1, random_state=4), edges.sample(frac=1, random_state=5)
+    )
+    pd.testing.assert_frame_equal(shuffled, result)
+    monkeypatch.undo()
+    unpatched = resolve_components(nodes, edges)
+    merged = result.merge(unpatched, on="node_id", suffixes=("", "_unpatched"))
+    same = pairwise_scores(merged.component_id_unpatched, merged.component_id)
+    assert same["precision"] == same["recall"] == 1.0
+
+
+def test_duplicate_and_null_node_ids_are_rejected():
+    nodes, edges = graph([("email:a@x.com", "edd_customer:1")])
+    with pytest.raises(ValueError, match="not unique"):
+        resolve_components(pd.concat([nodes, nodes.head(1)]), edges)
+    with pytest.raises(ValueError, match="nulls"):
+        resolve_components(pd.concat([nodes, pd.DataFrame({"node_id": [None]})]), edges)
+
+
+def test_edges_to_unknown_nodes_and_repeats_are_ignored():
+    nodes, edges = graph([("email:a@x.com", "edd_customer:1")], extra_nodes=("email:b@y.com",))
+    edges = pd.concat(
+        [
+            edges,
+            pd.DataFrame(
+                {
+                    "node_a": ["edd_customer:1", "email:b@y.com", "email:a@x.com"],
+                    "node_b": ["email:a@x.com", "ghost:1", "email:a@x.com"],
+                }
+            ),
+        ]
+    )
+    result = resolve_components(nodes, edges, max_links=1)
+    assert members(result, "email:a@x.com") == {"email:a@x.com", "edd_customer:1"}
+    assert members(result, "email:b@y.com") == {"email:b@y.com"}
+    assert result.linked_components.isna().all()
+
+
+def customers_sharing_a_hub(n_customers: int) -> list[tuple[str, str]]:
+    """Each customer an email, a Help Scout id and a GA visitor; all write from one inbox."""
+    edges = []
+    for i in range(n_customers):
+        edges += [
+            (f"email:c{i}@shop{i}.com", f"helpscout_customer:{i}"),
+            (f"email:c{i}@shop{i}.com", f"ga_visitor:{i}"),
+            ("email:hello@agency.com", f"helpscout_customer:{i}"),
+        ]
+    return edges
+
+
+def test_hub_email_linking_50_customers_is_held_back_and_merges_none():
+    edges = customers_sharing_a_hub(50)
+    # One person's email joining their three tool ids is no hub.
+    edges += [
+        ("email:ann@solo.com", "edd_customer:77"),
+        ("email:ann@solo.com", "intercom_contact:77"),
+        ("email:ann@solo.com", "drip_subscriber:77"),
+    ]
+    nodes, edges = graph(edges)
+    result = resolve_components(nodes, edges).set_index("node_id")
+
+    hub = result.loc["email:hello@agency.com"]
+    assert bool(hub.is_held_back)
+    assert hub.held_back_reason == "links_too_many_customers"
+    assert pd.isna(hub.component_id)
+    assert hub.linked_components == 50
+    assert result.drop(index="email:hello@agency.com").component_id.nunique() == 50 + 1
+    assert members(result.reset_index(), "helpscout_customer:3") == {
+        "email:c3@shop3.com",
+        "helpscout_customer:3",
+        "ga_visitor:3",
+    }
+    assert not result.loc["email:ann@solo.com"].is_held_back
+    assert pd.isna(result.loc["email:ann@solo.com"].linked_components)
+    assert members(result.reset_index(), "email:ann@solo.com") == {
+        "email:ann@solo.com",
+        "edd_customer:77",
+        "intercom_contact:77",
+        "drip_subscriber:77",
+    }
+
+
+def test_hub_at_the_limit_is_kept():
+    nodes, edges = graph(customers_sharing_a_hub(20))
+    result = resolve_components(nodes, edges, max_links=20).set_index("node_id")
+    assert not result.is_held_back.any()
+    assert result.component_id.nunique() == 1
+
+
+def test_candidate_touching_few_customers_is_restored():
+    # Four neighbours (over a limit of 3) but only two separate components among them.
+    nodes, edges = graph(
+        [
+            ("email:bob@x.com", "ga_visitor:1"),
+            ("email:bob@x.com", "ga_visitor:2"),
+            ("email:bob@x.com", "ga_visitor:3"),
+            ("email:bob@x.com", "ga_visitor:4"),
+            ("ga_visitor:1", "edd_customer:1"),
+            ("ga_visitor:2", "edd_customer:1"),
+            ("ga_visitor:3", "drip_subscriber:1"),
+            ("ga_visitor:4", "drip_subscriber:1"),
+        ]
+    )
+    result = resolve_components(nodes, edges, max_links=3).set_index("node_id")
+    bob = result.loc["email:bob@x.com"]
+    assert not bob.is_held_back
+    assert bob.linked_components == 2
+    assert result.linked_components.notna().sum() == 1
+    assert result.component_id.nunique() == 1
+
+
+def test_business_domain_uses_the_domain_limit():
+    contacts = [(f"email:p{i}@acme.com", "domain:acme.com") for i in range(8)]
+    tools = [(f"email:p{i}@acme.com", f"hubspot_contact:{i}") for i in range(8)]
+    nodes, edges = graph(contacts + tools)
+    result = resolve_components(nodes, edges, max_links=5, max_domain_links=500)
+    assert not result.is_held_back.any()
+    assert result.linked_components.isna().all()
+    assert result.component_id.nunique() == 1
+
+    strict = resolve_components(nodes, edges, max_links=5, max_domain_links=7)
+    held = strict.loc[strict.is_held_back, "node_id"].tolist()
+    assert held == ["domain:acme.com"]
+    assert strict.component_id.nunique() == 8
+
+
+def test_pairwise_scores_perfect():
+    scores = pairwise_scores(["A", "A", "B", "B", "B"], [1, 1, 2, 2, 2])
+    assert scores == {
+        "precision": 1.0,
+        "recall": 1.0,
+        "f1": 1.0,
+        "exact_share": 1.0,
+        "items": 5,
+        "true_clusters": 2,
+        "predicted_clusters": 2,
+        "true_pairs": 4,
+        "predicted_pairs": 4,
+        "correct_pairs": 4,
+    }
+
+
+def test_pairwise_scores_one_wrong_merge():
+    # True pairs: A 1 + B 1 = 2. Predicted {A,A,B,B}: 6 pairs, 2 of them right.
+    scores = pairwise_scores(["A", "A", "B", "B", "C"], [1, 1, 1, 1, 2])
+    assert scores["precision"] == pytest.approx(2 / 6)
+    assert scores["recall"] == 1.0
+    assert scores["f1"] == pytest.approx(0.5)
+    assert scores["exact_share"] == pytest.approx(1 / 3)
+    assert (scores["true_pairs"], scores["predicted_pairs"], scores["correct_pairs"]) == (2, 6, 2)
+    assert (scores["true_clusters"], scores["predicted_clusters"]) == (3, 2)
+
+
+def test_pairwise_scores_one_split():
+    # True pairs: A 3 + B 1 = 4. A split 2 + 1: 1 predicted pair in A, 1 in B.
+    scores = pairwise_scores(["A", "A", "A", "B", "B"], [1, 1, 2, 3, 3])
+    assert scores["precision"] == 1.0
+    assert scores["recall"] == 0.5
+    assert scores["f1"] == pytest.approx(2 / 3)
+    assert scores["exact_share"] == 0.5
+    assert (scores["true_clusters"], scores["predicted_clusters"]) == (2, 3)
+
+
+def test_pairwise_scores_skip_items_without_truth_and_split_unassigned_items():
+    truth = pd.Series(["A", "A", "A", None, "B", "B"])
+    predicted = pd.array([1, 1, pd.NA, 1, pd.NA, pd.NA], dtype="Int64")
+    scores = pairwise_scores(truth, predicted)
+    # Scored: A = {1, 1, own}, B = {own, own}: 1 correct pair of 4 true, 1 predicted.
+    assert scores["items"] == 5
+    assert scores["true_pairs"] == 4
+    assert scores["predicted_pairs"] == 1
+    assert scores["correct_pairs"] == 1
+    assert scores["precision"] == 1.0
+    assert scores["recall"] == 0.25
+    assert scores["predicted_clusters"] == 4
+    assert scores["exact_share"] == 0.0
+
+
+def test_pairwise_scores_reject_different_lengths():
+    with pytest.raises(ValueError, match="length"):
+        pairwise_scores(["A", "B"], [1])
+
+
+def test_performance_200k_nodes():
+    nodes, edges = random_graph(200_000, 200_000, seed=2)
+    start = time.perf_counter()
+    result = resolve_components(nodes, edges)
+    seconds = time.perf_counter() - start
+    assert len(result) == 200_000
+    assert seconds < 10, f"{seconds:.1f} s"
