@@ -73,10 +73,43 @@ def cmd_summary(ns: argparse.Namespace) -> int:
     return print_summary(warehouse_path())
 
 
+def cmd_explain(ns: argparse.Namespace) -> int:
+    import duckdb
+
+    from hvc.identity import explain_link
+
+    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+        found = con.execute(
+            "select customer_key from data_quality.identity_merge_audit "
+            "where node_a = ? or node_b = ? limit 1",
+            [ns.first, ns.first],
+        ).fetchone()
+        if found is None:
+            print(f"hvc: {ns.first} links to nothing (see data_quality.identity_quarantine)")
+            return 1
+        edges = con.execute(
+            "select node_a, node_b, record_count, example_source_name, example_table_name, "
+            "example_record_id from data_quality.identity_merge_audit "
+            "where customer_key = ? order by node_a, node_b",
+            [found[0]],
+        ).df()
+    path = explain_link(edges, ns.first, ns.second)
+    if path.empty:
+        print(f"hvc: {ns.first} and {ns.second} are not in one customer")
+        return 1
+    print(f"customer {found[0]}: {len(path)} link(s)")
+    for row in path.itertuples(index=False):
+        print(
+            f"  {row.hop}. {row.from_node} -- {row.to_node}: {row.record_count} record(s), "
+            f"e.g. {row.example_source_name}.{row.example_table_name} {row.example_record_id}"
+        )
+    return 0
+
+
 def cmd_demo(ns: argparse.Namespace) -> int:
     out = DEFAULT_DEMO_DIR
     manifest = out / "manifest.json"
-    if ns.force or not manifest.exists() or ns.customers != _manifest_customers(manifest):
+    if ns.force or _manifest_world(manifest) != (ns.customers, ns.seed):
         ns.out, ns.force = str(out), True
         code = cmd_generate(ns)
         if code:
@@ -88,14 +121,19 @@ def cmd_demo(ns: argparse.Namespace) -> int:
     if code:
         print("hvc: dbt build failed; see the log above", file=sys.stderr)
         return code
+    from hvc.evaluation import identity_scores
+
+    identity_scores(warehouse_path(), out / "truth")
     return cmd_summary(ns)
 
 
-def _manifest_customers(manifest: Path) -> int | None:
+def _manifest_world(manifest: Path) -> tuple[int, int] | None:
+    """(customers, seed) of the generated world in a folder, or None."""
     import json
 
     try:
-        return int(json.loads(manifest.read_text())["n_customers"])
+        written = json.loads(manifest.read_text())
+        return int(written["n_customers"]), int(written["seed"])
     except (OSError, KeyError, ValueError):
         return None
 
@@ -118,6 +156,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     summary = sub.add_parser("summary", help="print row counts and data quality of the warehouse")
     summary.set_defaults(func=cmd_summary)
+
+    explain = sub.add_parser(
+        "explain", help="show the chain of records that put two identifiers in one customer"
+    )
+    explain.add_argument("first", help="an identifier, e.g. email:ann@brightlane.com")
+    explain.add_argument("second", help="another identifier, e.g. edd_customer:17")
+    explain.set_defaults(func=cmd_explain)
 
     demo = sub.add_parser("demo", help="generate the demo data, build the warehouse, summarise")
     demo.add_argument("--customers", type=int, default=5000, help="number of customers (5000)")

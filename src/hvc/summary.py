@@ -49,6 +49,31 @@ def summarise(database: Path) -> str:
             order by source_name, quarantine_reason
             """
         ).fetchall()
+        identity = con.execute(
+            """
+            select count(*), count(*) filter (where is_business),
+                count(*) filter (where has_orders)
+            from marts.customers
+            """
+        ).fetchone()
+        unresolved = con.execute(
+            """
+            select count(*), count(*) filter (where customer_key is null)
+            from marts.customer_identity_map
+            """
+        ).fetchone()
+        held = con.execute(
+            "select reason, count(*), sum(record_count) from data_quality.identity_quarantine "
+            "group by all order by reason"
+        ).fetchall()
+        scores = (
+            con.execute(
+                "select scope, precision, recall, f1 from data_quality.identity_resolution_scores "
+                "order by scope"
+            ).fetchall()
+            if _has_table(con, "data_quality", "identity_resolution_scores")
+            else []
+        )
     parts = [
         f"Warehouse: {database}",
         "",
@@ -60,6 +85,24 @@ def summarise(database: Path) -> str:
     ]
     if reasons:
         parts += ["", "Quarantined rows by reason:", _table(reasons, ("source", "reason", "rows"))]
+    parts += [
+        "",
+        f"Customers: {identity[0]:,} ({identity[1]:,} businesses, {identity[2]:,} with orders); "
+        f"{unresolved[0]:,} source records, {unresolved[1]:,} with no usable identifier.",
+    ]
+    if held:
+        parts += [
+            "Identifiers kept out of the identity graph:",
+            _table(held, ("reason", "values", "records")),
+        ]
+    if scores:
+        parts += [
+            "Identity resolution against the demo's ground truth (pairwise):",
+            _table(
+                [(scope, f"{p:.4f}", f"{r:.4f}", f"{f:.4f}") for scope, p, r, f in scores],
+                ("scope", "precision", "recall", "f1"),
+            ),
+        ]
     unaccounted = sum(row[-1] for row in reconciliation)
     parts += [
         "",
@@ -69,6 +112,16 @@ def summarise(database: Path) -> str:
         f"Open it: duckdb {database}  (or python: duckdb.connect('{database}', read_only=True))",
     ]
     return "\n".join(parts)
+
+
+def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    return bool(
+        con.execute(
+            "select count(*) from information_schema.tables "
+            "where table_schema = ? and table_name = ?",
+            [schema, table],
+        ).fetchone()[0]
+    )
 
 
 def print_summary(database: Path) -> int:

@@ -285,3 +285,23 @@ def test_performance_200k_nodes():
     seconds = time.perf_counter() - start
     assert len(result) == 200_000
     assert seconds < 10, f"{seconds:.1f} s"
+
+
+def test_explain_link_returns_the_shortest_chain_of_records() -> None:
+    from hvc.identity import explain_link
+
+    edges = pd.DataFrame(
+        {
+            "node_a": ["a", "b", "c", "a"],
+            "node_b": ["b", "c", "d", "x"],
+            "record": ["r1", "r2", "r3", "r4"],
+        }
+    )
+    path = explain_link(edges, "a", "d")
+    assert path.to_dict("list") == {
+        "hop": [1, 2, 3],
+        "from_node": ["a", "b", "c"],
+        "to_node": ["b", "c", "d"],
+        "record": ["r1", "r2", "r3"],
+    }
+    assert explain_link(edges, "a", "nowhere").empty

@@ -1,0 +1,20 @@
+{#-
+    An email as one person's identifier: trimmed, lower case, `+tag` removed, and for Gmail the
+    dots of the local part removed and googlemail.com read as gmail.com. Null when the value is
+    not shaped like local@domain.tld (e.g. `none`, `-1`, `jane at example.com`).
+-#}
+{% macro normalize_email(expression) -%}
+    {%- set email = "lower(trim(" ~ expression ~ "))" -%}
+    {%- set local_part = "split_part(split_part(" ~ email ~ ", '@', 1), '+', 1)" -%}
+    {%- set domain = "split_part(" ~ email ~ ", '@', 2)" -%}
+    case
+        when regexp_full_match({{ email }}, '[^@\s]+@[a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,}')
+            and {{ local_part }} <> ''
+            then
+                case
+                    when {{ domain }} in ('gmail.com', 'googlemail.com')
+                        then replace({{ local_part }}, '.', '') || '@gmail.com'
+                    else {{ local_part }} || '@' || {{ domain }}
+                end
+    end
+{%- endmacro %}

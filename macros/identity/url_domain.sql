@@ -1,0 +1,19 @@
+{#-
+    The host of a website URL or a bare domain, as a business domain: lower case, without
+    scheme, credentials, `www.`, port, path, query or trailing dot. Null when no host with a
+    dot remains.
+-#}
+{% macro url_domain(expression) -%}
+    nullif(
+        regexp_extract(
+            regexp_replace(
+                regexp_replace(lower(trim({{ expression }})), '^[a-z][a-z0-9+.-]*://', ''),
+                '^([^/@]*@)?(www[0-9]*\.)?',
+                ''
+            ),
+            '^([a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,})\.?([:/?#].*)?$',
+            1
+        ),
+        ''
+    )
+{%- endmacro %}

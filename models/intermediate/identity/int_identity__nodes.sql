@@ -1,0 +1,26 @@
+-- One row per usable identifier (a node of the identity graph).
+with
+
+identifiers as (
+    select
+        node_id,
+        identifier_type,
+        identifier_value,
+        record_key,
+        record_at
+    from {{ ref('int_identity__record_identifiers') }}
+    where blocked_reason is null
+),
+
+final as (
+    select
+        node_id,
+        identifier_type,
+        identifier_value,
+        min(record_at) as first_seen_at,
+        count(distinct record_key) as record_count
+    from identifiers
+    group by node_id, identifier_type, identifier_value
+)
+
+select * from final

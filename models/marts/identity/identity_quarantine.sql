@@ -1,0 +1,91 @@
+with
+
+record_identifiers as (
+    select
+        identifier_type,
+        identifier_raw,
+        identifier_value,
+        blocked_reason,
+        record_key,
+        record_at
+    from {{ ref('int_identity__record_identifiers') }}
+    where blocked_reason is not null
+),
+
+components as (
+    select
+        node_id,
+        held_back_reason,
+        linked_components
+    from {{ ref('int_identity__components') }}
+    where is_held_back
+),
+
+nodes as (
+    select
+        node_id,
+        identifier_type,
+        identifier_value,
+        first_seen_at,
+        record_count
+    from {{ ref('int_identity__nodes') }}
+),
+
+blocked as (
+    select
+        identifier_type,
+        coalesce(identifier_value, trim(identifier_raw)) as identifier_value,
+        blocked_reason as reason,
+        count(distinct record_key) as record_count,
+        cast(null as bigint) as linked_customers,
+        min(record_at) as first_seen_at
+    from record_identifiers
+    group by identifier_type, coalesce(identifier_value, trim(identifier_raw)), blocked_reason
+),
+
+held_back as (
+    select
+        nodes.identifier_type,
+        nodes.identifier_value,
+        components.held_back_reason as reason,
+        nodes.record_count,
+        cast(components.linked_components as bigint) as linked_customers,
+        nodes.first_seen_at
+    from components
+    inner join nodes on components.node_id = nodes.node_id
+),
+
+unioned as (
+    select
+        identifier_type,
+        identifier_value,
+        reason,
+        record_count,
+        linked_customers,
+        first_seen_at
+    from blocked
+    union all
+    select
+        identifier_type,
+        identifier_value,
+        reason,
+        record_count,
+        linked_customers,
+        first_seen_at
+    from held_back
+),
+
+final as (
+    select
+        {{ dbt.hash("identifier_type || ':' || identifier_value || ':' || reason") }}
+            as quarantined_identifier_id,
+        identifier_type,
+        identifier_value,
+        reason,
+        record_count,
+        linked_customers,
+        first_seen_at
+    from unioned
+)
+
+select * from final

@@ -1,0 +1,106 @@
+"""Grade the warehouse against the demo generator's ground truth (never read by dbt)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from hvc.identity import pairwise_scores
+
+# Identifier kinds that can link a record to records of other tools. A record carrying none
+# (an anonymous chat lead, a payment whose only email is junk) cannot be linked by any rule.
+CROSS_TOOL_IDENTIFIERS = ("email", "domain", "edd_customer", "hubspot_company", "retail_customer")
+
+# Truth keys each table's records by its own id, except where one truth row stands for a group
+# of records: then the SQL below says which staging column carries the truth's key.
+_TRUTH_ITEMS_SQL = """
+with
+truth as (
+    select
+        source, table_name, record_id,
+        case when source = 'online_retail' then 'retail:' else 'software:' end
+            || cast(customer_id as varchar) as true_customer
+    from read_parquet('{truth}')
+    where record_id is not null and customer_id is not null
+),
+grouped_keys as (
+    select 'google_analytics' as source, 'events' as table_name, event_id as record_id,
+        user_pseudo_id as truth_key
+    from staging.stg_google_analytics__events
+    union all
+    select 'drip', 'events', event_id, subscriber_id from staging.stg_drip__events
+    union all
+    select 'hubspot', 'social_impressions', social_impression_id,
+        company_id || '|' || strftime(month_start_date, '%Y-%m')
+    from staging.stg_hubspot__social_impressions
+    union all
+    select 'online_retail', 'invoice_lines', invoice_line_id, invoice_no
+    from staging.stg_online_retail__invoice_lines
+),
+items as (
+    select map.record_key, map.source_name, map.table_name, map.customer_key,
+        coalesce(by_group.true_customer, by_record.true_customer) as true_customer
+    from marts.customer_identity_map as map
+    left join grouped_keys
+        on map.source_name = grouped_keys.source and map.table_name = grouped_keys.table_name
+        and map.record_id = grouped_keys.record_id
+    left join truth as by_group
+        on grouped_keys.source = by_group.source and grouped_keys.table_name = by_group.table_name
+        and grouped_keys.truth_key = by_group.record_id
+    left join truth as by_record
+        on grouped_keys.record_id is null and map.source_name = by_record.source
+        and map.table_name = by_record.table_name and map.record_id = by_record.record_id
+),
+cross_tool as (
+    select distinct record_key
+    from intermediate.int_identity__record_identifiers
+    where blocked_reason is null and identifier_type in {kinds}
+)
+select items.record_key, items.source_name, items.table_name,
+    coalesce(items.customer_key, 'unresolved:' || items.record_key) as predicted,
+    items.true_customer,
+    cross_tool.record_key is not null as has_cross_tool_identifier
+from items
+left join cross_tool on items.record_key = cross_tool.record_key
+where items.true_customer is not null
+order by items.record_key
+"""
+
+
+def identity_items(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> pd.DataFrame:
+    """One row per source record with a true customer: predicted and true cluster."""
+    sql = _TRUTH_ITEMS_SQL.format(
+        truth=str(Path(truth_dir) / "records.parquet").replace("'", "''"),
+        kinds=str(CROSS_TOOL_IDENTIFIERS),
+    )
+    return con.execute(sql).df()
+
+
+def identity_scores(database: Path, truth_dir: Path, write: bool = True) -> pd.DataFrame:
+    """Pairwise precision, recall and F1 of identity resolution against the truth.
+
+    Two rows: every record with a true customer, and the records that carry a cross-tool
+    identifier (the ones any rule could link). With `write`, the table is stored as
+    `data_quality.identity_resolution_scores` in the warehouse.
+    """
+    with duckdb.connect(str(database), read_only=not write) as con:
+        items = identity_items(con, truth_dir)
+        rows = []
+        for scope, subset in (
+            ("all_records", items),
+            ("records_with_cross_tool_identifier", items[items.has_cross_tool_identifier]),
+        ):
+            scores = pairwise_scores(subset.true_customer.to_numpy(), subset.predicted.to_numpy())
+            rows.append({"scope": scope, **scores})
+        table = pd.DataFrame(rows)
+        if write:
+            con.execute("create schema if not exists data_quality")
+            con.register("scores", table)
+            con.execute(
+                "create or replace table data_quality.identity_resolution_scores as "
+                "select * from scores"
+            )
+            con.unregister("scores")
+    return table
