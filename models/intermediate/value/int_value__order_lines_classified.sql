@@ -1,0 +1,218 @@
+-- Every staged EDD payment item and Online Retail invoice line, with its customer and, when
+-- it is not revenue, the one reason why (first matching rule wins).
+{%- set internal_domains = var('internal_email_domains', []) %}
+
+with
+
+payments as (
+    select
+        payment_id,
+        email,
+        ordered_at,
+        payment_status,
+        is_test_mode,
+        currency
+    from {{ ref('stg_edd__payments') }}
+),
+
+payment_items as (
+    select
+        payment_item_id,
+        payment_id,
+        download_id,
+        product_name,
+        license_tier,
+        quantity,
+        item_amount
+    from {{ ref('stg_edd__payment_items') }}
+),
+
+invoice_lines as (
+    select
+        invoice_line_id,
+        invoice_no,
+        is_cancellation,
+        stock_code,
+        description,
+        quantity,
+        unit_price,
+        line_amount,
+        invoiced_at
+    from {{ ref('stg_online_retail__invoice_lines') }}
+),
+
+identity_map as (
+    select
+        source_name,
+        table_name,
+        record_id,
+        customer_key
+    from {{ ref('customer_identity_map') }}
+),
+
+junk_emails as (
+    select identifier_value
+    from {{ ref('junk_identifiers') }}
+    where identifier_type = 'email'
+),
+
+non_product_stock_codes as (
+    select
+        upper(stock_code) as stock_code,
+        match_type
+    from {{ ref('non_product_stock_codes') }}
+),
+
+payments_checked as (
+    select
+        payments.payment_id,
+        payments.ordered_at,
+        payments.payment_status,
+        payments.currency,
+        identity_map.customer_key,
+        payments.payment_status in ('refunded', 'partially_refunded', 'revoked') as is_refund,
+        case
+            when payments.is_test_mode then 'test_transaction'
+            when
+                {% if internal_domains | length > 0 -%}
+                    {{ email_domain('payments.email') }} in (
+                        {%- for domain in internal_domains -%}
+                            '{{ domain | lower }}'{{ ', ' if not loop.last }}
+                        {%- endfor -%}
+                    )
+                {%- else -%}
+                    false
+                {%- endif %}
+                or {{ junk_identifier_reason("'email'", 'payments.email') }} = 'test_domain'
+                or junk_emails.identifier_value is not null
+                then 'internal_transaction'
+            when
+                payments.payment_status
+                not in ('complete', 'refunded', 'partially_refunded', 'revoked')
+                then 'not_paid'
+            when identity_map.customer_key is null then 'no_customer'
+        end as exclusion_reason
+    from payments
+    left join junk_emails on payments.email = junk_emails.identifier_value
+    left join identity_map
+        on
+            identity_map.source_name = 'edd'
+            and identity_map.table_name = 'payments'
+            and payments.payment_id = identity_map.record_id
+),
+
+edd_lines as (
+    select
+        'edd' as source_name,
+        payment_items.payment_item_id as record_id,
+        'edd:' || payment_items.payment_item_id as order_line_id,
+        'edd:' || payment_items.payment_id as order_id,
+        payments_checked.customer_key,
+        payments_checked.ordered_at,
+        payment_items.download_id as product_id,
+        payment_items.product_name,
+        payment_items.license_tier,
+        payment_items.quantity,
+        cast(payment_items.item_amount as decimal(18, 2)) as line_amount,
+        payments_checked.is_refund,
+        false as is_return,
+        payments_checked.currency,
+        payments_checked.exclusion_reason
+    from payment_items
+    inner join payments_checked on payment_items.payment_id = payments_checked.payment_id
+),
+
+retail_stock_codes as (
+    select
+        invoice_lines.invoice_line_id,
+        count(non_product_stock_codes.stock_code) > 0 as is_non_product
+    from invoice_lines
+    left join non_product_stock_codes
+        on
+            (
+                non_product_stock_codes.match_type = 'exact'
+                and upper(invoice_lines.stock_code) = non_product_stock_codes.stock_code
+            )
+            or (
+                non_product_stock_codes.match_type = 'prefix'
+                and starts_with(upper(invoice_lines.stock_code), non_product_stock_codes.stock_code)
+            )
+    group by invoice_lines.invoice_line_id
+),
+
+retail_lines as (
+    select
+        'online_retail' as source_name,
+        invoice_lines.invoice_line_id as record_id,
+        'online_retail:' || invoice_lines.invoice_line_id as order_line_id,
+        'online_retail:' || invoice_lines.invoice_no as order_id,
+        identity_map.customer_key,
+        invoice_lines.invoiced_at as ordered_at,
+        invoice_lines.stock_code as product_id,
+        invoice_lines.description as product_name,
+        cast(null as integer) as license_tier,
+        invoice_lines.quantity,
+        cast(invoice_lines.line_amount as decimal(18, 2)) as line_amount,
+        false as is_refund,
+        invoice_lines.is_cancellation as is_return,
+        'GBP' as currency,
+        case
+            when retail_stock_codes.is_non_product then 'non_product_stock_code'
+            when
+                invoice_lines.unit_price <= 0 and not invoice_lines.is_cancellation
+                then 'non_positive_price'
+            when identity_map.customer_key is null then 'no_customer'
+        end as exclusion_reason
+    from invoice_lines
+    inner join retail_stock_codes
+        on invoice_lines.invoice_line_id = retail_stock_codes.invoice_line_id
+    left join identity_map
+        on
+            identity_map.source_name = 'online_retail'
+            and identity_map.table_name = 'invoice_lines'
+            and invoice_lines.invoice_line_id = identity_map.record_id
+),
+
+unioned as (
+    select
+        source_name,
+        record_id,
+        order_line_id,
+        order_id,
+        customer_key,
+        ordered_at,
+        product_id,
+        product_name,
+        license_tier,
+        quantity,
+        line_amount,
+        is_refund,
+        is_return,
+        currency,
+        exclusion_reason
+    from edd_lines
+    union all
+    select
+        source_name,
+        record_id,
+        order_line_id,
+        order_id,
+        customer_key,
+        ordered_at,
+        product_id,
+        product_name,
+        license_tier,
+        quantity,
+        line_amount,
+        is_refund,
+        is_return,
+        currency,
+        exclusion_reason
+    from retail_lines
+),
+
+final as (
+    select * from unioned
+)
+
+select * from final
