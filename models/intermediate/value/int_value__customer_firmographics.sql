@@ -1,0 +1,249 @@
+-- One row per customer with any firmographic signal: industry, size, territory, country, zone.
+with
+
+identity_map as (
+    select
+        source_name,
+        table_name,
+        record_id,
+        customer_key
+    from {{ ref('customer_identity_map') }}
+    where customer_key is not null
+),
+
+assignments as (
+    select
+        assignment_id,
+        assignment_status,
+        category
+    from {{ ref('stg_mturk__assignments') }}
+),
+
+companies as (
+    select
+        company_id,
+        industry,
+        employee_range,
+        territory,
+        country,
+        updated_at
+    from {{ ref('stg_hubspot__companies') }}
+),
+
+drip_subscribers as (
+    select
+        subscriber_id,
+        utc_offset_minutes,
+        created_at
+    from {{ ref('stg_drip__subscribers') }}
+),
+
+intercom_contacts as (
+    select
+        contact_id,
+        country,
+        utc_offset_hours,
+        last_seen_at,
+        updated_at
+    from {{ ref('stg_intercom__contacts') }}
+),
+
+retail_lines as (
+    select
+        invoice_line_id,
+        country,
+        invoiced_at
+    from {{ ref('stg_online_retail__invoice_lines') }}
+),
+
+votes as (
+    select
+        identity_map.customer_key,
+        assignments.category,
+        count(*) as vote_count
+    from assignments
+    inner join identity_map
+        on
+            identity_map.source_name = 'mturk'
+            and identity_map.table_name = 'batch_results'
+            and assignments.assignment_id = identity_map.record_id
+    -- rejected work is not an answer
+    where
+        assignments.assignment_status in ('approved', 'submitted')
+        and assignments.category is not null
+    group by identity_map.customer_key, assignments.category
+),
+
+ranked_votes as (
+    select
+        customer_key,
+        category,
+        vote_count,
+        sum(vote_count) over (partition by customer_key) as total_vote_count,
+        -- most votes wins; a tie goes to the alphabetically first answer
+        row_number() over (
+            partition by customer_key
+            order by vote_count desc, category asc
+        ) as vote_rank
+    from votes
+),
+
+crowd_industries as (
+    select
+        customer_key,
+        category as industry,
+        vote_count,
+        total_vote_count,
+        vote_count / total_vote_count as industry_agreement_rate
+    from ranked_votes
+    where vote_rank = 1
+),
+
+crm_companies as (
+    select
+        identity_map.customer_key,
+        -- a customer with several CRM companies: the most recently modified one
+        arg_max(
+            companies.industry, (companies.updated_at, companies.company_id)
+        ) as industry,
+        arg_max(
+            companies.employee_range, (companies.updated_at, companies.company_id)
+        ) as employee_range,
+        arg_max(
+            companies.territory, (companies.updated_at, companies.company_id)
+        ) as territory,
+        arg_max(
+            companies.country, (companies.updated_at, companies.company_id)
+        ) as country
+    from companies
+    inner join identity_map
+        on
+            identity_map.source_name = 'hubspot'
+            and identity_map.table_name = 'companies'
+            and companies.company_id = identity_map.record_id
+    group by identity_map.customer_key
+),
+
+drip_offsets as (
+    select
+        identity_map.customer_key,
+        arg_max(
+            drip_subscribers.utc_offset_minutes / 60.0,
+            (drip_subscribers.created_at, drip_subscribers.subscriber_id)
+        ) as utc_offset_hours
+    from drip_subscribers
+    inner join identity_map
+        on
+            identity_map.source_name = 'drip'
+            and identity_map.table_name = 'subscribers'
+            and drip_subscribers.subscriber_id = identity_map.record_id
+    where drip_subscribers.utc_offset_minutes is not null
+    group by identity_map.customer_key
+),
+
+intercom_locations as (
+    select
+        identity_map.customer_key,
+        arg_max(
+            intercom_contacts.utc_offset_hours,
+            (
+                coalesce(intercom_contacts.last_seen_at, intercom_contacts.updated_at),
+                intercom_contacts.contact_id
+            )
+        ) filter (where intercom_contacts.utc_offset_hours is not null) as utc_offset_hours,
+        arg_max(
+            intercom_contacts.country,
+            (
+                coalesce(intercom_contacts.last_seen_at, intercom_contacts.updated_at),
+                intercom_contacts.contact_id
+            )
+        ) filter (where intercom_contacts.country is not null) as country
+    from intercom_contacts
+    inner join identity_map
+        on
+            identity_map.source_name = 'intercom'
+            and identity_map.table_name = 'contacts'
+            and intercom_contacts.contact_id = identity_map.record_id
+    group by identity_map.customer_key
+),
+
+retail_countries as (
+    select
+        identity_map.customer_key,
+        arg_max(
+            retail_lines.country, (retail_lines.invoiced_at, retail_lines.invoice_line_id)
+        ) as country
+    from retail_lines
+    inner join identity_map
+        on
+            identity_map.source_name = 'online_retail'
+            and identity_map.table_name = 'invoice_lines'
+            and retail_lines.invoice_line_id = identity_map.record_id
+    where retail_lines.country is not null
+    group by identity_map.customer_key
+),
+
+customer_keys as (
+    select customer_key from crowd_industries
+    union
+    select customer_key from crm_companies
+    union
+    select customer_key from drip_offsets
+    union
+    select customer_key from intercom_locations
+    union
+    select customer_key from retail_countries
+),
+
+combined as (
+    select
+        customer_keys.customer_key,
+        coalesce(crowd_industries.industry, crm_companies.industry) as industry,
+        case
+            when crowd_industries.industry is not null then 'mturk'
+            when crm_companies.industry is not null then 'hubspot'
+        end as industry_source,
+        crowd_industries.industry_agreement_rate,
+        crowd_industries.total_vote_count as industry_vote_count,
+        crm_companies.employee_range,
+        crm_companies.territory,
+        coalesce(
+            crm_companies.country, intercom_locations.country, retail_countries.country
+        ) as country,
+        -- Drip's offset is the subscriber's time zone; Intercom's is the browser's last visit
+        coalesce(drip_offsets.utc_offset_hours, intercom_locations.utc_offset_hours)
+            as utc_offset_hours
+    from customer_keys
+    left join crowd_industries on customer_keys.customer_key = crowd_industries.customer_key
+    left join crm_companies on customer_keys.customer_key = crm_companies.customer_key
+    left join drip_offsets on customer_keys.customer_key = drip_offsets.customer_key
+    left join intercom_locations
+        on customer_keys.customer_key = intercom_locations.customer_key
+    left join retail_countries on customer_keys.customer_key = retail_countries.customer_key
+),
+
+final as (
+    select
+        customer_key,
+        industry,
+        industry_source,
+        industry_agreement_rate,
+        industry_vote_count,
+        employee_range,
+        territory,
+        country,
+        utc_offset_hours,
+        -- the United States by time zone, every other country by name
+        case
+            when country = 'United States' and utc_offset_hours in (-5, -4) then 'US Eastern'
+            when country = 'United States' and utc_offset_hours = -6 then 'US Central'
+            when country = 'United States' and utc_offset_hours = -7 then 'US Mountain'
+            when country = 'United States' and utc_offset_hours = -8 then 'US Pacific'
+            when country = 'United States' and utc_offset_hours = -9 then 'US Alaska'
+            when country = 'United States' and utc_offset_hours = -10 then 'US Hawaii'
+            else country
+        end as region
+    from combined
+)
+
+select * from final
