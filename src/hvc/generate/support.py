@@ -65,8 +65,12 @@ def helpscout_conversations(pop: Population, writer: RawWriter, seed: int) -> No
     contact = pop.first_contact[owner] + (rng.random(k) * pop.n_contacts[owner]).astype(np.int64)
     hours = np.exp(rng.normal(np.log(6.0) + 1.1 * pop.bought[owner], 1.1, k))
     closed_s = created + np.maximum(60, (hours * 3600).astype(np.int64))
-    status = rng.choice(4, k, p=[0.84, 0.06, 0.06, 0.04])
-    status[(status == 0) & (closed_s >= cat.END_S)] = 1
+    # closed or spam; a ticket is still open (active/pending) only when it is recent: its
+    # closing time falls after the as-of date, or it came in during the last two weeks
+    status = np.where(rng.random(k) < 0.04, 3, 0)
+    recent = created >= cat.END_S - 14 * cat.DAY_S
+    still_open = (status == 0) & ((closed_s >= cat.END_S) | (recent & (rng.random(k) < 0.5)))
+    status[still_open] = np.where(rng.random(k)[still_open] < 0.5, 1, 2)
     is_closed = status == 0
     updated = np.where(
         is_closed,
@@ -256,7 +260,15 @@ def intercom(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) 
             "conv_id": conv_id,
             "created_s": c_created,
             "updated_s": c_updated,
-            "state": lookup(["closed", "open", "snoozed"], rng.choice(3, k, p=[0.85, 0.1, 0.05])),
+            # only conversations of the last week are still open or snoozed
+            "state": lookup(
+                ["closed", "open", "snoozed"],
+                np.where(
+                    c_created >= cat.END_S - 7 * cat.DAY_S,
+                    rng.choice(3, k, p=[0.4, 0.4, 0.2]),
+                    0,
+                ),
+            ),
             "source_type": lookup(["conversation", "facebook", "email"], src_type),
             "message_id": rng.integers(100_000_000, 999_999_999, k),
             "role": pc.take(role, take),
