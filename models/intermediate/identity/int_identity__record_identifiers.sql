@@ -377,12 +377,18 @@ raw_identifiers as (
     from online_retail_invoice_lines
 ),
 
+-- normalising and checking work on distinct values: far fewer than identifier rows
+raw_values as (
+    select distinct
+        identifier_type,
+        identifier_raw
+    from raw_identifiers
+    where nullif(trim(identifier_raw), '') is not null
+),
+
 normalized as (
     select
-        source_name,
-        table_name,
-        record_id,
-        record_at,
+        identifier_type as raw_type,
         identifier_type,
         identifier_raw,
         case identifier_type
@@ -390,17 +396,13 @@ normalized as (
             when 'domain' then {{ url_domain('identifier_raw') }}
             else trim(identifier_raw)
         end as identifier_value
-    from raw_identifiers
-    where nullif(trim(identifier_raw), '') is not null
+    from raw_values
 ),
 
 -- a usable business email also names its company's domain
 email_domains as (
     select
-        normalized.source_name,
-        normalized.table_name,
-        normalized.record_id,
-        normalized.record_at,
+        normalized.raw_type,
         'domain' as identifier_type,
         normalized.identifier_raw,
         {{ email_domain('normalized.identifier_value') }} as identifier_value,
@@ -417,12 +419,9 @@ email_domains as (
         and {{ junk_identifier_reason("'email'", 'normalized.identifier_value') }} is null
 ),
 
-all_identifiers as (
+all_values as (
     select
-        source_name,
-        table_name,
-        record_id,
-        record_at,
+        raw_type,
         identifier_type,
         identifier_raw,
         identifier_value,
@@ -430,10 +429,7 @@ all_identifiers as (
     from normalized
     union all
     select
-        source_name,
-        table_name,
-        record_id,
-        record_at,
+        raw_type,
         identifier_type,
         identifier_raw,
         identifier_value,
@@ -443,44 +439,50 @@ all_identifiers as (
 
 checked as (
     select
-        all_identifiers.*,
+        all_values.*,
         case
-            when all_identifiers.identifier_value is null then 'invalid_value'
+            when all_values.identifier_value is null then 'invalid_value'
             when junk_identifiers.reason is not null then junk_identifiers.reason
             when
                 {{ junk_identifier_reason(
-                    'all_identifiers.identifier_type', 'all_identifiers.identifier_value'
+                    'all_values.identifier_type', 'all_values.identifier_value'
                 ) }} is not null
                 then {{ junk_identifier_reason(
-                    'all_identifiers.identifier_type', 'all_identifiers.identifier_value'
+                    'all_values.identifier_type', 'all_values.identifier_value'
                 ) }}
             when shared_domains.kind is not null then shared_domains.kind || '_domain'
         end as blocked_reason
-    from all_identifiers
+    from all_values
     left join junk_identifiers
         on
-            lower(all_identifiers.identifier_value) = junk_identifiers.identifier_value
-            and junk_identifiers.identifier_type in (all_identifiers.identifier_type, '*')
+            lower(all_values.identifier_value) = junk_identifiers.identifier_value
+            and junk_identifiers.identifier_type in (all_values.identifier_type, '*')
     left join shared_domains
         on
-            all_identifiers.identifier_type = 'domain'
-            and all_identifiers.identifier_value = shared_domains.domain
+            all_values.identifier_type = 'domain'
+            and all_values.identifier_value = shared_domains.domain
 ),
 
 final as (
     select distinct
-        source_name || ':' || table_name || ':' || record_id as record_key,
-        source_name,
-        table_name,
-        record_id,
-        record_at,
-        identifier_type,
-        identifier_raw,
-        identifier_value,
-        identifier_type || ':' || identifier_value as node_id,
-        derived_from_node_id,
-        blocked_reason
-    from checked
+        raw_identifiers.source_name
+        || ':' || raw_identifiers.table_name
+        || ':' || raw_identifiers.record_id as record_key,
+        raw_identifiers.source_name,
+        raw_identifiers.table_name,
+        raw_identifiers.record_id,
+        raw_identifiers.record_at,
+        checked.identifier_type,
+        checked.identifier_raw,
+        checked.identifier_value,
+        checked.identifier_type || ':' || checked.identifier_value as node_id,
+        checked.derived_from_node_id,
+        checked.blocked_reason
+    from raw_identifiers
+    inner join checked
+        on
+            raw_identifiers.identifier_type = checked.raw_type
+            and raw_identifiers.identifier_raw = checked.identifier_raw
 )
 
 select * from final
