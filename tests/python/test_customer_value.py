@@ -7,7 +7,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import duckdb
-import pytest
 import yaml
 
 from conftest import PROJECT_DIR, World
@@ -190,15 +189,6 @@ def license_3_groups(world: World, warehouse: Path) -> dict[bool, tuple[int, flo
     return groups
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason=(
-        "Tickets still open are costed up to the as-of time, and the demo's open tickets have "
-        "been open for months: they are over 90 % of support cost and weigh most on license-3 "
-        "buyers (demo, 2,000 customers: mean adjusted revenue -222 for license-3 buyers vs "
-        "-150 for the others; 418 vs 169 when only closed tickets are costed)."
-    ),
-)
 def test_license_3_buyers_have_a_higher_mean_adjusted_revenue(
     world: World, warehouse: Path
 ) -> None:
