@@ -39,19 +39,32 @@ grouped_keys as (
     select 'online_retail', 'invoice_lines', invoice_line_id, invoice_no
     from staging.stg_online_retail__invoice_lines
 ),
-items as (
+grouped_items as (
     select map.record_key, map.source_name, map.table_name, map.customer_key,
-        coalesce(by_group.true_customer, by_record.true_customer) as true_customer
+        truth.true_customer
     from marts.customer_identity_map as map
-    left join grouped_keys
+    inner join grouped_keys
         on map.source_name = grouped_keys.source and map.table_name = grouped_keys.table_name
         and map.record_id = grouped_keys.record_id
-    left join truth as by_group
-        on grouped_keys.source = by_group.source and grouped_keys.table_name = by_group.table_name
-        and grouped_keys.truth_key = by_group.record_id
-    left join truth as by_record
-        on grouped_keys.record_id is null and map.source_name = by_record.source
-        and map.table_name = by_record.table_name and map.record_id = by_record.record_id
+    inner join truth
+        on grouped_keys.source = truth.source and grouped_keys.table_name = truth.table_name
+        and grouped_keys.truth_key = truth.record_id
+),
+record_items as (
+    select map.record_key, map.source_name, map.table_name, map.customer_key,
+        truth.true_customer
+    from marts.customer_identity_map as map
+    inner join truth
+        on map.source_name = truth.source and map.table_name = truth.table_name
+        and map.record_id = truth.record_id
+    where (map.source_name, map.table_name) not in (
+        select distinct source, table_name from grouped_keys
+    )
+),
+items as (
+    select * from grouped_items
+    union all
+    select * from record_items
 ),
 cross_tool as (
     select distinct record_key
