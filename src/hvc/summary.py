@@ -74,6 +74,29 @@ def summarise(database: Path) -> str:
             if _has_table(con, "data_quality", "identity_resolution_scores")
             else []
         )
+        by_license = (
+            con.execute(
+                """
+            select license_group, customer_count, round(net_revenue, 0)::bigint,
+                round(support_cost, 0)::bigint, round(adjusted_revenue, 0)::bigint,
+                round(mean_adjusted_revenue, 0)::bigint
+            from marts.value_by_license order by license_group
+            """
+            ).fetchall()
+            if _has_table(con, "marts", "value_by_license")
+            else []
+        )
+        by_pattern = (
+            con.execute(
+                """
+            select purchase_pattern, customer_count, round(adjusted_revenue, 0)::bigint,
+                round(adjusted_revenue_per_customer, 0)::bigint
+            from marts.value_by_purchase_pattern order by adjusted_revenue_per_customer desc
+            """
+            ).fetchall()
+            if _has_table(con, "marts", "value_by_purchase_pattern")
+            else []
+        )
     parts = [
         f"Warehouse: {database}",
         "",
@@ -102,6 +125,20 @@ def summarise(database: Path) -> str:
                 [(scope, f"{p:.4f}", f"{r:.4f}", f"{f:.4f}") for scope, p, r, f in scores],
                 ("scope", "precision", "recall", "f1"),
             ),
+        ]
+    if by_license:
+        parts += [
+            "",
+            "Value by highest license (support cost = open ticket days x the daily rate):",
+            _table(
+                by_license,
+                ("license", "customers", "net revenue", "support cost", "adjusted", "mean adj."),
+            ),
+        ]
+    if by_pattern:
+        parts += [
+            "Value by purchase pattern:",
+            _table(by_pattern, ("pattern", "customers", "adjusted revenue", "per customer")),
         ]
     unaccounted = sum(row[-1] for row in reconciliation)
     parts += [
