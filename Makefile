@@ -21,13 +21,13 @@ demo: install
 	$(BIN)/hvc demo --customers $(CUSTOMERS) --seed $(SEED)
 
 lint: install
-	$(BIN)/ruff check src tests/python scripts
-	$(BIN)/ruff format --check src tests/python scripts
+	$(BIN)/ruff check src tests/python scripts python_models
+	$(BIN)/ruff format --check src tests/python scripts python_models
 	HVC_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
 
 format: install
-	$(BIN)/ruff format src tests/python scripts
-	$(BIN)/ruff check --fix src tests/python scripts
+	$(BIN)/ruff format src tests/python scripts python_models
+	$(BIN)/ruff check --fix src tests/python scripts python_models
 
 test: lint
 	$(BIN)/pytest
