@@ -97,3 +97,20 @@ def shared_data() -> Path:
             "holding online_retail/ and cdnow/)"
         )
     return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def real_online_retail_build(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full `dbt build` with only the real Online Retail Parquet file (every other source
+    builds empty), built once for every test that reads it."""
+    path = shared_data / "online_retail" / "Online_Retail.parquet"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    run = run_dbt(
+        ["build"],
+        tmp_path_factory.mktemp("real_parquet"),
+        raw_dir=None,
+        variables={"raw_online_retail__invoice_lines": str(path)},
+    )
+    assert run.returncode == 0, run.output[-6000:]
+    return run.database

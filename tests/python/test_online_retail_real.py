@@ -17,6 +17,8 @@ REVENUE = Decimal("9747747.93")  # sum(Quantity * UnitPrice) over all rows, per 
 
 @pytest.fixture(scope="module", params=["Online_Retail.parquet", "Online_Retail.csv.gz"])
 def real_build(request: pytest.FixtureRequest, shared_data: Path, tmp_path_factory) -> Path:
+    if request.param.endswith(".parquet"):
+        return request.getfixturevalue("real_online_retail_build")
     path = shared_data / "online_retail" / request.param
     if not path.is_file():
         pytest.skip(f"{path} not found")

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import World, run_dbt
+from conftest import World
 
 SELLER_DOMAIN = "larkspurplugins.com"
 
@@ -168,25 +168,9 @@ def real_parquet(shared_data: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def real_facts(real_parquet: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+def real_facts(real_online_retail_build: Path) -> Path:
     """The facts built from the real file alone (every other source builds empty)."""
-    run = run_dbt(
-        [
-            "build",
-            "--select",
-            "+orders",
-            "+order_lines",
-            "+excluded_order_lines",
-            "+customers",
-            "--indirect-selection",
-            "cautious",
-        ],
-        tmp_path_factory.mktemp("real_facts"),
-        raw_dir=None,
-        variables={"raw_online_retail__invoice_lines": str(real_parquet)},
-    )
-    assert run.returncode == 0, run.output[-6000:]
-    return run.database
+    return real_online_retail_build
 
 
 def raw_figures(parquet: Path) -> dict[str, Decimal | int]:
