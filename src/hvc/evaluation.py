@@ -67,9 +67,11 @@ items as (
     select * from record_items
 ),
 cross_tool as (
-    select distinct record_key
-    from intermediate.int_identity__record_identifiers
-    where blocked_reason is null and identifier_type in {kinds}
+    select distinct records.record_key
+    from intermediate.int_identity__record_identifiers as ids
+    inner join intermediate.int_identity__source_records as records
+        on ids.identity_group_key = records.identity_group_key
+    where ids.blocked_reason is null and ids.identifier_type in {kinds}
 )
 select items.record_key, items.source_name, items.table_name,
     coalesce(items.customer_key, 'unresolved:' || items.record_key) as predicted,

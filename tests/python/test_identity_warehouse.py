@@ -50,10 +50,12 @@ def test_every_record_with_a_usable_identifier_has_one_customer(warehouse: Path)
         from marts.customer_identity_map as map
         where map.customer_key is null and exists (
             select 1
-            from intermediate.int_identity__record_identifiers as ids
+            from intermediate.int_identity__source_records as records
+            inner join intermediate.int_identity__record_identifiers as ids
+                on records.identity_group_key = ids.identity_group_key
             inner join intermediate.int_identity__node_customers as nodes
                 on ids.node_id = nodes.node_id
-            where ids.record_key = map.record_key and ids.blocked_reason is null
+            where records.record_key = map.record_key and ids.blocked_reason is null
         )
         """,
     ) == [(0,)]

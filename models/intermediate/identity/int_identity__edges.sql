@@ -5,10 +5,11 @@ with
 
 usable as (
     select
-        record_key,
+        identity_group_key,
         source_name,
         table_name,
         record_id,
+        record_count,
         node_id,
         derived_from_node_id
     from {{ ref('int_identity__record_identifiers') }}
@@ -17,10 +18,11 @@ usable as (
 
 identifiers as (
     select distinct
-        record_key,
+        identity_group_key,
         source_name,
         table_name,
         record_id,
+        record_count,
         node_id
     from usable
     where derived_from_node_id is null
@@ -30,26 +32,28 @@ derived_pairs as (
     select distinct
         least(derived_from_node_id, node_id) as node_a,
         greatest(derived_from_node_id, node_id) as node_b,
-        record_key,
+        identity_group_key,
         source_name,
         table_name,
-        record_id
+        record_id,
+        record_count
     from usable
     where derived_from_node_id is not null
 ),
 
-record_pairs as (
+group_pairs as (
     select
         left_side.node_id as node_a,
         right_side.node_id as node_b,
-        left_side.record_key,
+        left_side.identity_group_key,
         left_side.source_name,
         left_side.table_name,
-        left_side.record_id
+        left_side.record_id,
+        left_side.record_count
     from identifiers as left_side
     inner join identifiers as right_side
         on
-            left_side.record_key = right_side.record_key
+            left_side.identity_group_key = right_side.identity_group_key
             and left_side.node_id < right_side.node_id
 ),
 
@@ -57,19 +61,21 @@ pairs as (
     select
         node_a,
         node_b,
-        record_key,
+        identity_group_key,
         source_name,
         table_name,
-        record_id
-    from record_pairs
+        record_id,
+        record_count
+    from group_pairs
     union distinct
     select
         node_a,
         node_b,
-        record_key,
+        identity_group_key,
         source_name,
         table_name,
-        record_id
+        record_id,
+        record_count
     from derived_pairs
 ),
 
@@ -77,11 +83,12 @@ final as (
     select
         node_a,
         node_b,
-        count(*) as record_count,
-        -- the first record (by key) that joins the two, to explain the link
-        arg_min(source_name, record_key) as source_name,
-        arg_min(table_name, record_key) as table_name,
-        arg_min(record_id, record_key) as record_id
+        cast(sum(record_count) as bigint) as record_count,
+        -- the first record (by record key) that joins the two, to explain the link; a group's
+        -- record_id is its first record's
+        arg_min(source_name, (source_name, table_name, record_id)) as source_name,
+        arg_min(table_name, (source_name, table_name, record_id)) as table_name,
+        arg_min(record_id, (source_name, table_name, record_id)) as record_id
     from pairs
     group by node_a, node_b
 )

@@ -2,11 +2,12 @@
 with
 
 identifiers as (
-    select
+    select distinct
         node_id,
         identifier_type,
         identifier_value,
-        record_key,
+        identity_group_key,
+        record_count,
         record_at
     from {{ ref('int_identity__record_identifiers') }}
     where blocked_reason is null
@@ -18,7 +19,7 @@ final as (
         identifier_type,
         identifier_value,
         min(record_at) as first_seen_at,
-        count(distinct record_key) as record_count
+        cast(sum(record_count) as bigint) as record_count
     from identifiers
     group by node_id, identifier_type, identifier_value
 )

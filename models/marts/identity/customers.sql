@@ -1,22 +1,15 @@
 with
 
-identity_map as (
+group_customers as (
     select
+        customer_key,
         source_name,
         table_name,
         record_id,
-        customer_key
-    from {{ ref('customer_identity_map') }}
+        record_at,
+        record_count
+    from {{ ref('int_identity__group_customers') }}
     where customer_key is not null
-),
-
-source_records as (
-    select
-        source_name,
-        table_name,
-        record_id,
-        record_at
-    from {{ ref('int_identity__source_records') }}
 ),
 
 node_customers as (
@@ -43,35 +36,32 @@ companies as (
     from {{ ref('stg_hubspot__companies') }}
 ),
 
-customer_records as (
+per_source as (
     select
-        identity_map.customer_key,
-        identity_map.source_name,
-        identity_map.table_name,
-        identity_map.record_id,
-        source_records.record_at
-    from identity_map
-    inner join source_records
-        on
-            identity_map.source_name = source_records.source_name
-            and identity_map.table_name = source_records.table_name
-            and identity_map.record_id = source_records.record_id
+        customer_key,
+        source_name,
+        min(record_at) as first_seen_at,
+        cast(sum(record_count) as bigint) as records
+    from group_customers
+    group by customer_key, source_name
 ),
 
 record_counts as (
     select
         customer_key,
-        min(record_at) as first_seen_at,
-        count(*) filter (where source_name = 'edd') as edd_records,
-        count(*) filter (where source_name = 'helpscout') as helpscout_records,
-        count(*) filter (where source_name = 'intercom') as intercom_records,
-        count(*) filter (where source_name = 'drip') as drip_records,
-        count(*) filter (where source_name = 'hubspot') as hubspot_records,
-        count(*) filter (where source_name = 'google_analytics') as google_analytics_records,
-        count(*) filter (where source_name = 'mturk') as mturk_records,
-        count(*) filter (where source_name = 'online_retail') as online_retail_records,
-        count(*) as total_records
-    from customer_records
+        min(first_seen_at) as first_seen_at,
+        coalesce(max(records) filter (where source_name = 'edd'), 0) as edd_records,
+        coalesce(max(records) filter (where source_name = 'helpscout'), 0) as helpscout_records,
+        coalesce(max(records) filter (where source_name = 'intercom'), 0) as intercom_records,
+        coalesce(max(records) filter (where source_name = 'drip'), 0) as drip_records,
+        coalesce(max(records) filter (where source_name = 'hubspot'), 0) as hubspot_records,
+        coalesce(max(records) filter (where source_name = 'google_analytics'), 0)
+            as google_analytics_records,
+        coalesce(max(records) filter (where source_name = 'mturk'), 0) as mturk_records,
+        coalesce(max(records) filter (where source_name = 'online_retail'), 0)
+            as online_retail_records,
+        cast(sum(records) as bigint) as total_records
+    from per_source
     group by customer_key
 ),
 
@@ -97,16 +87,17 @@ contacts as (
 
 company_names as (
     select
-        customer_records.customer_key,
+        group_customers.customer_key,
         arg_max(companies.company_name, (companies.updated_at, companies.company_id))
             as company_name
-    from customer_records
+    from group_customers
+    -- a company's group is that one company (its id is one of the group's identifiers)
     inner join companies
         on
-            customer_records.source_name = 'hubspot'
-            and customer_records.table_name = 'companies'
-            and customer_records.record_id = companies.company_id
-    group by customer_records.customer_key
+            group_customers.source_name = 'hubspot'
+            and group_customers.table_name = 'companies'
+            and group_customers.record_id = companies.company_id
+    group by group_customers.customer_key
 ),
 
 final as (

@@ -6,10 +6,23 @@ record_identifiers as (
         identifier_raw,
         identifier_value,
         blocked_reason,
-        record_key,
+        identity_group_key,
+        record_count,
         record_at
     from {{ ref('int_identity__record_identifiers') }}
     where blocked_reason is not null
+),
+
+-- one row per identifier and group: a group may carry the same value twice
+blocked_groups as (
+    select distinct
+        identifier_type,
+        coalesce(identifier_value, trim(identifier_raw)) as identifier_value,
+        blocked_reason,
+        identity_group_key,
+        record_count,
+        record_at
+    from record_identifiers
 ),
 
 components as (
@@ -34,13 +47,13 @@ nodes as (
 blocked as (
     select
         identifier_type,
-        coalesce(identifier_value, trim(identifier_raw)) as identifier_value,
+        identifier_value,
         blocked_reason as reason,
-        count(distinct record_key) as record_count,
+        cast(sum(record_count) as bigint) as record_count,
         cast(null as bigint) as linked_customers,
         min(record_at) as first_seen_at
-    from record_identifiers
-    group by identifier_type, coalesce(identifier_value, trim(identifier_raw)), blocked_reason
+    from blocked_groups
+    group by identifier_type, identifier_value, blocked_reason
 ),
 
 held_back as (
