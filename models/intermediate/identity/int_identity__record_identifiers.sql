@@ -193,7 +193,7 @@ junk_identifiers as (
 ),
 
 intercom_conversation_contacts as (
-    select
+    select distinct
         identity_group_key,
         record_id,
         record_at,
@@ -203,7 +203,7 @@ intercom_conversation_contacts as (
 ),
 
 intercom_conversation_external_ids as (
-    select
+    select distinct
         identity_group_key,
         record_id,
         record_at,
@@ -444,6 +444,7 @@ raw_identifiers as (
         'domain' as identifier_type,
         website_url as identifier_raw
     from hubspot_companies
+    where website_url is distinct from domain_raw
     union all
     select
         identity_group_key,
@@ -587,8 +588,9 @@ checked as (
             and all_values.identifier_value = shared_domains.domain
 ),
 
+-- one row per group, type and raw value (the branches never repeat one): no distinct needed
 final as (
-    select distinct
+    select
         raw_identifiers.identity_group_key,
         raw_identifiers.source_name,
         raw_identifiers.table_name,
