@@ -82,7 +82,8 @@ def main() -> None:
     manifest = json.loads((world / "manifest.json").read_text())
     rows = sum(table["rows"] for table in manifest["tables"].values())
 
-    database = scratch / "warehouse.duckdb"
+    # views name their catalog, the file's stem: a copy keeps the name
+    database = scratch / (args.staged.name if args.staged else "warehouse.duckdb")
     env = dict(os.environ)
     env.update(
         DBT_PROFILES_DIR=str(PROJECT_DIR),
