@@ -1,0 +1,31 @@
+with
+
+forecast as (
+    select
+        segment,
+        month_number,
+        period_start_date,
+        period_end_date,
+        customers,
+        expected_purchases,
+        expected_revenue,
+        expected_revenue_lower,
+        expected_revenue_upper
+    from {{ ref('int_clv__revenue_forecast') }}
+),
+
+final as (
+    select
+        segment,
+        month_number,
+        period_start_date,
+        period_end_date,
+        customers,
+        expected_purchases,
+        cast(expected_revenue as decimal(18, 2)) as expected_revenue,
+        cast(expected_revenue_lower as decimal(18, 2)) as expected_revenue_lower,
+        cast(expected_revenue_upper as decimal(18, 2)) as expected_revenue_upper
+    from forecast
+)
+
+select * from final
