@@ -115,8 +115,10 @@ BACKTEST_COLUMNS = [
     "predicted_revenue_lower",
     "predicted_revenue_upper",
     "purchases_mae",
+    "purchases_rmse",
     "purchases_correlation",
     "revenue_mae",
+    "revenue_rmse",
     "revenue_correlation",
 ]
 
@@ -978,8 +980,9 @@ def backtest(
     (conditional expected purchases in the holdout, times the Gamma-Gamma expected spend) and
     `naive` (the customer's repeat-purchase rate x/T over the calibration carried forward for
     the holdout's length, at their mean repeat purchase value; 0 without repeat purchases).
-    MAE and Pearson correlation are over the line's customers; totals too, with an interval
-    over parameter draws for the model's totals.
+    MAE, RMSE and Pearson correlation are over the line's customers (the model predicts
+    means, which minimise squared error; MAE favours predicting 0 for the many who do not
+    buy); totals too, with an interval over parameter draws for the model's totals.
     """
     summary = summary.reset_index(drop=True)
     fits = fits_from_parameters(fit_parameters(summary))
@@ -1032,8 +1035,10 @@ def backtest(
                     "predicted_revenue_lower": bounds[1][0],
                     "predicted_revenue_upper": bounds[1][1],
                     "purchases_mae": np.mean(np.abs(purchases - actual_purchases)),
+                    "purchases_rmse": np.sqrt(np.mean((purchases - actual_purchases) ** 2)),
                     "purchases_correlation": _correlation(purchases, actual_purchases),
                     "revenue_mae": np.mean(np.abs(revenue - actual_revenue)),
+                    "revenue_rmse": np.sqrt(np.mean((revenue - actual_revenue) ** 2)),
                     "revenue_correlation": _correlation(revenue, actual_revenue),
                 }
             )

@@ -233,6 +233,8 @@ def test_backtest_is_unbiased_on_the_model_s_own_process(simulated: pd.DataFrame
     assert model["predicted_purchases_lower"] < model["predicted_purchases"]
     assert model["predicted_purchases"] < model["predicted_purchases_upper"]
     assert model["purchases_mae"] < naive["purchases_mae"]
+    assert model["purchases_rmse"] < naive["purchases_rmse"]
+    assert model["revenue_rmse"] < naive["revenue_rmse"]
     assert model["purchases_correlation"] > naive["purchases_correlation"]
     assert model["revenue_mae"] < naive["revenue_mae"]
 

@@ -16,8 +16,10 @@ scores as (
         predicted_revenue_lower,
         predicted_revenue_upper,
         purchases_mae,
+        purchases_rmse,
         purchases_correlation,
         revenue_mae,
+        revenue_rmse,
         revenue_correlation
     from {{ ref('int_clv__backtest') }}
 ),
@@ -80,8 +82,10 @@ final as (
         scores.predicted_revenue / nullif(scores.actual_revenue, 0) - 1
             as revenue_relative_error,
         scores.purchases_mae,
+        scores.purchases_rmse,
         scores.purchases_correlation,
         scores.revenue_mae,
+        scores.revenue_rmse,
         scores.revenue_correlation,
         coalesce(new_customers.new_customers, 0) as new_customers,
         coalesce(new_customers.new_customer_purchases, 0) as new_customer_purchases,
