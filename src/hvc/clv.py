@@ -875,7 +875,8 @@ def forecast_revenue(
     segments : `customer_key`, `segment`; customers without a row are "Unsegmented".
     months : months after the calibration end; month k ends on the calibration end's day of
         month, k calendar months later.
-    total_segment : name of the row summing every segment (added when there are several).
+    total_segment : name of the rows summing every segment (customers in a segment of that
+        name count in the total only).
 
     Returns
     -------
@@ -889,9 +890,8 @@ def forecast_revenue(
     segment = segment.fillna("Unsegmented").astype(str).to_numpy()
     fits = fits_from_parameters(parameters)
     fitted = summary["business_line"].isin(list(fits)).to_numpy()
-    names = sorted(set(segment[fitted]))
-    if len(names) > 1:
-        names.append(total_segment)
+    names = sorted(set(segment[fitted]) - {total_segment})
+    names.append(total_segment)
     code = {name: i for i, name in enumerate(names)}
     n_groups = len(names)
     draws_total = 1 + (n_draws if n_draws > 0 else 0)
@@ -928,11 +928,10 @@ def forecast_revenue(
         has_draws = has_draws or lp.has_draws
     if start is None:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in FORECAST_COLUMNS})
-    if len(names) > 1:
-        total = code[total_segment]
-        revenue[:, total] = revenue.sum(axis=1)
-        purchases[:, total] = purchases.sum(axis=1)
-        customers[total] = customers.sum()
+    total = code[total_segment]
+    revenue[:, total] = revenue.sum(axis=1)
+    purchases[:, total] = purchases.sum(axis=1)
+    customers[total] = customers.sum()
     ends = _months_after(start, months)
     records = []
     for name, g in code.items():
