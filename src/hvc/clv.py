@@ -726,9 +726,11 @@ class _LinePredictor:
 
     @staticmethod
     def _draws(fit: Fit, n_draws: int, rng: np.random.Generator) -> np.ndarray:
-        """The estimates first, then the draws (none when the covariance is unusable)."""
-        if n_draws <= 0 or not np.all(np.isfinite(fit.log_covariance)):
-            return fit.params[None, :]
+        """The estimates first, then the draws (the estimates again where the covariance is
+        unusable, so that model's uncertainty is left out rather than the interval)."""
+        n_draws = max(n_draws, 0)
+        if not np.all(np.isfinite(fit.log_covariance)):
+            return np.repeat(fit.params[None, :], n_draws + 1, axis=0)
         return np.vstack([fit.params, fit.draw(n_draws, rng)])
 
     @property
