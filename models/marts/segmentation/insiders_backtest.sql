@@ -1,0 +1,75 @@
+with
+
+backtest as (
+    select
+        business_line,
+        selection,
+        cutoff_date,
+        horizon_end_date,
+        candidate_id,
+        customers_at_cutoff,
+        selected_customers,
+        share_of_customers,
+        share_of_past_revenue,
+        future_revenue_total,
+        future_revenue_selected,
+        share_of_future_revenue,
+        share_ci_lower,
+        share_ci_upper,
+        future_revenue_per_selected,
+        future_revenue_per_other,
+        revenue_per_customer_ratio,
+        ratio_ci_lower,
+        ratio_ci_upper,
+        revenue_per_customer_difference,
+        difference_ci_lower,
+        difference_ci_upper,
+        mann_whitney_p,
+        welch_t_p,
+        rank_biserial,
+        selected_buying_again_share,
+        other_buying_again_share,
+        overlap_customers,
+        share_difference_vs_baseline,
+        share_difference_ci_lower,
+        share_difference_ci_upper
+    from {{ ref('int_segmentation__insiders_backtest') }}
+),
+
+final as (
+    select
+        cast(business_line as varchar) as business_line,
+        cast(selection as varchar) as selection,
+        cast(cutoff_date as date) as cutoff_date,
+        cast(horizon_end_date as date) as horizon_end_date,
+        cast(candidate_id as varchar) as candidate_id,
+        cast(customers_at_cutoff as bigint) as customers_at_cutoff,
+        cast(selected_customers as bigint) as selected_customers,
+        cast(share_of_customers as double) as share_of_customers,
+        cast(share_of_past_revenue as double) as share_of_past_revenue,
+        cast(future_revenue_total as decimal(18, 2)) as future_revenue_total,
+        cast(future_revenue_selected as decimal(18, 2)) as future_revenue_selected,
+        cast(share_of_future_revenue as double) as share_of_future_revenue,
+        cast(share_ci_lower as double) as share_ci_lower,
+        cast(share_ci_upper as double) as share_ci_upper,
+        cast(future_revenue_per_selected as decimal(18, 2)) as future_revenue_per_selected,
+        cast(future_revenue_per_other as decimal(18, 2)) as future_revenue_per_other,
+        cast(revenue_per_customer_ratio as double) as revenue_per_customer_ratio,
+        cast(ratio_ci_lower as double) as ratio_ci_lower,
+        cast(ratio_ci_upper as double) as ratio_ci_upper,
+        cast(revenue_per_customer_difference as decimal(18, 2)) as revenue_per_customer_difference,
+        cast(difference_ci_lower as decimal(18, 2)) as difference_ci_lower,
+        cast(difference_ci_upper as decimal(18, 2)) as difference_ci_upper,
+        cast(mann_whitney_p as double) as mann_whitney_p,
+        cast(welch_t_p as double) as welch_t_p,
+        cast(rank_biserial as double) as rank_biserial,
+        cast(selected_buying_again_share as double) as selected_buying_again_share,
+        cast(other_buying_again_share as double) as other_buying_again_share,
+        cast(overlap_customers as bigint) as overlap_customers,
+        cast(share_difference_vs_baseline as double) as share_difference_vs_baseline,
+        cast(share_difference_ci_lower as double) as share_difference_ci_lower,
+        cast(share_difference_ci_upper as double) as share_difference_ci_upper
+    from backtest
+)
+
+select * from final

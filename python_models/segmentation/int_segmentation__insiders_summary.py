@@ -1,0 +1,15 @@
+"""One row per business line and metric: the business questions about the Insiders answered."""
+
+from hvc.segmentation import SegmentationConfig
+from hvc.segmentation_insights import RULE_FEATURES, SUMMARY_COLUMNS, summarise_insiders
+
+
+def model(dbt, session):
+    dbt.config(materialized="table")
+    # Settings set from vars in YAML arrive as strings.
+    config = SegmentationConfig.from_mapping(dbt.config.get("segmentation", {}))
+    columns = ["customer_key", "business_line", *RULE_FEATURES]
+    customers = dbt.ref("int_segmentation__customer_features").select(", ".join(columns)).df()
+    segments = dbt.ref("int_segmentation__customer_segments").df()
+    backtest = dbt.ref("int_segmentation__insiders_backtest").df()
+    return summarise_insiders(customers, segments, config, backtest)[SUMMARY_COLUMNS]
