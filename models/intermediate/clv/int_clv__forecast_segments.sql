@@ -6,6 +6,13 @@ purchase_days as (
     from {{ ref('int_clv__purchase_days') }}
 ),
 
+customer_segments as (
+    select
+        customer_key,
+        is_insider
+    from {{ ref('customer_segments') }}
+),
+
 customers as (
     select distinct customer_key
     from purchase_days
@@ -13,9 +20,14 @@ customers as (
 
 final as (
     select
-        customer_key,
-        'All customers' as segment
+        customers.customer_key,
+        -- customers the segmentation has not placed count with the rest
+        case
+            when customer_segments.is_insider then 'Insiders'
+            else 'Other customers'
+        end as segment
     from customers
+    left join customer_segments on customers.customer_key = customer_segments.customer_key
 )
 
 select * from final
