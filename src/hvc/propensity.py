@@ -25,6 +25,9 @@ fitted on the other folds, and its threshold is chosen on the other folds' predi
 The scoring model is then refitted on all customers; its probabilities are the scores, and
 the same features refitted with statsmodels' unpenalised Logit give coefficients, odds ratios,
 95 % intervals and p-values.
+
+With fewer than `MIN_PER_CLASS_PER_FOLD x folds` buyers or non-buyers (a warehouse without
+shop data) nothing is fitted and every output is an empty frame of the usual columns and types.
 """
 
 from __future__ import annotations
@@ -73,72 +76,82 @@ GRADIENT_BOOSTING = {
     "l2_regularization": 1.0,
 }
 
-PREDICTION_COLUMNS = [
-    "customer_key",
-    "model_name",
-    "evaluation",
-    "cv_fold",
-    "is_holdout",
-    "has_license_3",
-    "probability",
-    "feature_count",
-    "model_version",
-]
+#: Output columns and their pandas types (DuckDB: str -> VARCHAR, int64 -> BIGINT, ...).
+PREDICTION_TYPES = {
+    "customer_key": "str",
+    "model_name": "str",
+    "evaluation": "str",
+    "cv_fold": "int64",
+    "is_holdout": "bool",
+    "has_license_3": "bool",
+    "probability": "float64",
+    "feature_count": "int64",
+    "model_version": "str",
+}
 
-METRIC_COLUMNS = [
-    "model_name",
-    "evaluation",
-    "customers",
-    "buyers",
-    "base_rate",
-    "roc_auc",
-    "pr_auc",
-    "threshold",
-    "threshold_rule",
-    "accuracy_at_threshold",
-    "precision_at_threshold",
-    "recall_at_threshold",
-    "f1_at_threshold",
-    "predicted_buyer_share",
-    "lift_top_10_percent",
-    "lift_top_20_percent",
-    "brier_score",
-    "expected_calibration_error",
-    "mean_predicted_probability",
-    "feature_count",
-    "is_scoring_model",
-    "model_version",
-]
+METRIC_TYPES = {
+    "model_name": "str",
+    "evaluation": "str",
+    "customers": "int64",
+    "buyers": "int64",
+    "base_rate": "float64",
+    "roc_auc": "float64",
+    "pr_auc": "float64",
+    "threshold": "float64",
+    "threshold_rule": "str",
+    "accuracy_at_threshold": "float64",
+    "precision_at_threshold": "float64",
+    "recall_at_threshold": "float64",
+    "f1_at_threshold": "float64",
+    "predicted_buyer_share": "float64",
+    "lift_top_10_percent": "float64",
+    "lift_top_20_percent": "float64",
+    "brier_score": "float64",
+    "expected_calibration_error": "float64",
+    "mean_predicted_probability": "float64",
+    "feature_count": "int64",
+    "is_scoring_model": "bool",
+    "model_version": "str",
+}
 
-COEFFICIENT_COLUMNS = [
-    "feature",
-    "feature_group",
-    "feature_level",
-    "meaning",
-    "coefficient",
-    "standard_error",
-    "odds_ratio",
-    "odds_ratio_lower_95",
-    "odds_ratio_upper_95",
-    "p_value",
-    "standardised_importance",
-    "importance_rank",
-    "model_version",
-]
+COEFFICIENT_TYPES = {
+    "feature": "str",
+    "feature_group": "str",
+    "feature_level": "str",
+    "meaning": "str",
+    "coefficient": "float64",
+    "standard_error": "float64",
+    "odds_ratio": "float64",
+    "odds_ratio_lower_95": "float64",
+    "odds_ratio_upper_95": "float64",
+    "p_value": "float64",
+    "standardised_importance": "float64",
+    "importance_rank": "Int64",
+    "model_version": "str",
+}
 
-CALIBRATION_COLUMNS = [
-    "model_name",
-    "evaluation",
-    "decile",
-    "customers",
-    "buyers",
-    "mean_predicted_probability",
-    "observed_rate",
-    "min_probability",
-    "max_probability",
-    "lift",
-    "model_version",
-]
+CALIBRATION_TYPES = {
+    "model_name": "str",
+    "evaluation": "str",
+    "decile": "int64",
+    "customers": "int64",
+    "buyers": "int64",
+    "mean_predicted_probability": "float64",
+    "observed_rate": "float64",
+    "min_probability": "float64",
+    "max_probability": "float64",
+    "lift": "float64",
+    "model_version": "str",
+}
+
+PREDICTION_COLUMNS = list(PREDICTION_TYPES)
+METRIC_COLUMNS = list(METRIC_TYPES)
+COEFFICIENT_COLUMNS = list(COEFFICIENT_TYPES)
+CALIBRATION_COLUMNS = list(CALIBRATION_TYPES)
+
+#: Fewer buyers or non-buyers than this per fold and no model is fitted: the outputs are
+#: empty (a warehouse without shop data, or too small to learn from).
+MIN_PER_CLASS_PER_FOLD = 2
 
 INTERCEPT = "(intercept)"
 
@@ -219,6 +232,8 @@ class LassoSelection(TransformerMixin, BaseEstimator):
                 class_weight=self.class_weight,
                 random_state=self.random_state,
                 max_iter=1000,
+                # only which weights are zero matters here
+                tol=1e-3,
             )
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
@@ -345,6 +360,23 @@ def _pipeline_of(estimator) -> Pipeline:
     return estimator
 
 
+def _typed(frame: pd.DataFrame | None, types: dict[str, str]) -> pd.DataFrame:
+    """`frame` with exactly the columns of `types`, in order and of those types; an empty
+    frame of them when `frame` is None."""
+    if frame is None:
+        return pd.DataFrame({column: pd.Series(dtype=kind) for column, kind in types.items()})
+    return frame[list(types)].astype(types).reset_index(drop=True)
+
+
+def can_fit(facts: pd.DataFrame, settings: PropensitySettings) -> bool:
+    """Whether there are enough buyers and non-buyers of License 3 to fit and evaluate."""
+    if "has_license_3" not in facts.columns or facts.empty:
+        return False
+    buyers = int(facts["has_license_3"].astype(bool).sum())
+    least = MIN_PER_CLASS_PER_FOLD * settings.folds
+    return buyers >= least and len(facts) - buyers >= least
+
+
 def _prepare(facts: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
     missing = {"customer_key", "has_license_3", *FACT_COLUMNS} - set(facts.columns)
     if missing:
@@ -413,6 +445,8 @@ def predict_propensity(facts: pd.DataFrame, settings: PropensitySettings) -> pd.
     without the customer's fold), plus one row per customer for the scoring model with
     `evaluation = 'final'` (fitted on everyone): the score. Columns `PREDICTION_COLUMNS`.
     """
+    if not can_fit(facts, settings):
+        return _typed(None, PREDICTION_TYPES)
     ordered, outcome = _prepare(facts)
     folds = fold_numbers(outcome, settings)
     final = fit_final_model(ordered, settings)
@@ -448,7 +482,7 @@ def predict_propensity(facts: pd.DataFrame, settings: PropensitySettings) -> pd.
             final.version,
         )
     )
-    return pd.concat(frames, ignore_index=True)[PREDICTION_COLUMNS]
+    return _typed(pd.concat(frames, ignore_index=True), PREDICTION_TYPES)
 
 
 def _prediction_frame(
@@ -516,10 +550,7 @@ def propensity_metrics(predictions: pd.DataFrame, settings: PropensitySettings) 
                     **metrics,
                 }
             )
-    frame = pd.DataFrame(rows, columns=METRIC_COLUMNS)
-    for column in ("customers", "buyers", "feature_count"):
-        frame[column] = frame[column].astype(np.int64)
-    return frame
+    return _typed(pd.DataFrame(rows, columns=METRIC_COLUMNS) if rows else None, METRIC_TYPES)
 
 
 def propensity_calibration(predictions: pd.DataFrame) -> pd.DataFrame:
@@ -528,6 +559,8 @@ def propensity_calibration(predictions: pd.DataFrame) -> pd.DataFrame:
     oof = predictions[
         (predictions["model_name"] == SCORING_MODEL) & (predictions["evaluation"] == "out_of_fold")
     ]
+    if oof.empty:
+        return _typed(None, CALIBRATION_TYPES)
     bins = calibration_bins(
         oof["probability"].to_numpy(),
         oof["has_license_3"].to_numpy(dtype=float),
@@ -535,9 +568,8 @@ def propensity_calibration(predictions: pd.DataFrame) -> pd.DataFrame:
     )
     bins["model_name"] = SCORING_MODEL
     bins["evaluation"] = "out_of_fold"
-    bins["model_version"] = oof["model_version"].iloc[0] if len(oof) else None
-    bins["customers"] = bins["customers"].astype(np.int64)
-    return bins[CALIBRATION_COLUMNS]
+    bins["model_version"] = oof["model_version"].iloc[0]
+    return _typed(bins, CALIBRATION_TYPES)
 
 
 def _meaning(column: str, features: CandidateFeatures) -> str:
@@ -569,14 +601,20 @@ def propensity_coefficients(facts: pd.DataFrame, settings: PropensitySettings) -
     Standardised importance is |coefficient| x the feature's standard deviation among the
     customers. Columns `COEFFICIENT_COLUMNS`; the intercept comes first, unranked.
     """
+    if not can_fit(facts, settings):
+        return _typed(None, COEFFICIENT_TYPES)
     ordered, outcome = _prepare(facts)
     final = fit_final_model(ordered, settings)
     features = final.pipeline.named_steps["features"]
     design = features.transform(ordered)[final.selected]
     exog = sm.add_constant(design, has_constant="add").rename(columns={"const": INTERCEPT})
     with warnings.catch_warnings():
+        # near-separation warns; the estimates and their wide intervals are still reported
         warnings.simplefilter("ignore")
-        fit = sm.Logit(outcome, exog).fit(method="newton", maxiter=200, disp=False)
+        try:
+            fit = sm.Logit(outcome, exog).fit(method="newton", maxiter=200, disp=False)
+        except np.linalg.LinAlgError:
+            fit = sm.Logit(outcome, exog).fit(method="bfgs", maxiter=1000, disp=False)
     interval = fit.conf_int(alpha=0.05)
     sd = exog.std(ddof=0)
     frame = pd.DataFrame(
@@ -605,4 +643,4 @@ def propensity_coefficients(facts: pd.DataFrame, settings: PropensitySettings) -
     order = frame.assign(_rank=frame["importance_rank"].fillna(0)).sort_values(
         ["_rank", "feature"], kind="stable"
     )
-    return order[COEFFICIENT_COLUMNS].reset_index(drop=True)
+    return _typed(order, COEFFICIENT_TYPES)

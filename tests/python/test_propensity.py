@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -9,11 +10,15 @@ from sklearn.metrics import roc_auc_score
 
 from hvc.propensity import (
     CALIBRATION_COLUMNS,
+    CALIBRATION_TYPES,
     COEFFICIENT_COLUMNS,
+    COEFFICIENT_TYPES,
     INTERCEPT,
     METRIC_COLUMNS,
+    METRIC_TYPES,
     MODEL_NAMES,
     PREDICTION_COLUMNS,
+    PREDICTION_TYPES,
     LassoSelection,
     PropensitySettings,
     build_model,
@@ -293,8 +298,32 @@ def test_model_version_names_features_settings_and_package() -> None:
     assert a.startswith("0.") and "+" in a
 
 
-def test_a_population_of_one_class_is_refused() -> None:
-    facts = make_facts(100)
+def test_too_few_buyers_give_empty_tables_of_the_right_types() -> None:
+    """A warehouse without shop data (or too small) still builds: the tables are empty."""
+    facts = make_facts(200)
     facts["has_license_3"] = False
-    with pytest.raises(ValueError, match="both buyers and non-buyers"):
-        predict_propensity(facts, SMALL)
+    facts.loc[:5, "has_license_3"] = True  # 6 buyers: fewer than 2 per fold for 5 folds
+    settings = PropensitySettings()
+    predictions = predict_propensity(facts, settings)
+    outputs = {
+        "predictions": predictions,
+        "metrics": propensity_metrics(predictions, settings),
+        "calibration": propensity_calibration(predictions),
+        "coefficients": propensity_coefficients(facts, settings),
+        "no rows": predict_propensity(facts.iloc[:0], settings),
+    }
+    expected = {
+        "predictions": PREDICTION_TYPES,
+        "metrics": METRIC_TYPES,
+        "calibration": CALIBRATION_TYPES,
+        "coefficients": COEFFICIENT_TYPES,
+        "no rows": PREDICTION_TYPES,
+    }
+    for name, output in outputs.items():
+        assert output.empty and list(output.columns) == list(expected[name]), name
+        # DuckDB reads an empty untyped text column as INTEGER; these stay VARCHAR
+        types = duckdb.sql("select * from output").types
+        text = [
+            column for column, kind in zip(output.columns, types, strict=True) if kind == "VARCHAR"
+        ]
+        assert text == [column for column, kind in expected[name].items() if kind == "str"], name
