@@ -267,10 +267,15 @@ def _describe(bounds: dict[str, list[float]]) -> str:
     for name, (low, high) in bounds.items():
         label = RULE_FEATURES[name]
         if name in INTEGER_FEATURES:
-            if low > -math.inf:
-                parts.append(f"{label} >= {math.floor(low) + 1:,}")
-            if high < math.inf:
-                parts.append(f"{label} <= {math.floor(high):,}")
+            first = math.floor(low) + 1 if low > -math.inf else None
+            last = math.floor(high) if high < math.inf else None
+            if first is not None and first == last:
+                parts.append(f"{label} = {first:,}")
+                continue
+            if first is not None:
+                parts.append(f"{label} >= {first:,}")
+            if last is not None:
+                parts.append(f"{label} <= {last:,}")
         else:
             if low > -math.inf:
                 parts.append(f"{label} > {_number(name, low)}")
@@ -435,7 +440,7 @@ def _line_summary(name: str, line: pd.DataFrame, config: SegmentationConfig) -> 
         compared["difference"],
         f"Insiders bring {compared['difference']:,.2f} more per customer (95% bootstrap CI "
         f"{compared['difference_low']:,.2f} to {compared['difference_high']:,.2f}; Welch t "
-        f"p = {compared['welch_p']:.2g})",
+        f"p {_p(compared['welch_p'])})",
         low=compared["difference_low"],
         high=compared["difference_high"],
         p=compared["welch_p"],
@@ -455,8 +460,8 @@ def _line_summary(name: str, line: pd.DataFrame, config: SegmentationConfig) -> 
         versus,
         "mann_whitney_rank_biserial",
         compared["rank_biserial"],
-        f"Mann-Whitney U = {compared['mann_whitney_u']:,.0f}, p = "
-        f"{compared['mann_whitney_p']:.2g}; rank-biserial correlation "
+        f"Mann-Whitney U = {compared['mann_whitney_u']:,.0f}, p "
+        f"{_p(compared['mann_whitney_p'])}; rank-biserial correlation "
         f"{compared['rank_biserial']:.2f} (1 = every Insider above every other customer)",
         p=compared["mann_whitney_p"],
     )
@@ -488,7 +493,8 @@ def _guarantee_rows(name: str, backtest: pd.DataFrame | None) -> list[dict]:
             }
         ]
     ins, top = chosen.iloc[0], naive.iloc[0]
-    period = f"{ins['cutoff_date']} to {ins['horizon_end_date']}"
+    cutoff = pd.Timestamp(ins["cutoff_date"]).date()
+    period = f"{cutoff} to {pd.Timestamp(ins['horizon_end_date']).date()}"
     beat = ins["share_difference_vs_baseline"]
     low, high = ins["share_difference_ci_lower"], ins["share_difference_ci_upper"]
     verdict = (
@@ -502,7 +508,7 @@ def _guarantee_rows(name: str, backtest: pd.DataFrame | None) -> list[dict]:
             "ci_lower": ins["share_ci_lower"],
             "ci_upper": ins["share_ci_upper"],
             "answer": (
-                f"Insiders chosen from the data before {ins['cutoff_date']} "
+                f"Insiders chosen from the data before {cutoff} "
                 f"({ins['share_of_customers']:.1%} of customers) brought "
                 f"{ins['share_of_future_revenue']:.1%} of the revenue of {period} (95% CI "
                 f"{ins['share_ci_lower']:.1%} to {ins['share_ci_upper']:.1%})"
@@ -518,7 +524,7 @@ def _guarantee_rows(name: str, backtest: pd.DataFrame | None) -> list[dict]:
             "answer": (
                 f"{ins['revenue_per_customer_ratio']:.2f}x the future revenue per customer of "
                 f"the rest (95% CI {ins['ratio_ci_lower']:.2f} to {ins['ratio_ci_upper']:.2f};"
-                f" Mann-Whitney p = {ins['mann_whitney_p']:.2g})"
+                f" Mann-Whitney p {_p(ins['mann_whitney_p'])})"
             ),
         },
         base
@@ -545,6 +551,13 @@ def _plain(trait: str, value: float) -> str:
     if trait in INTEGER_FEATURES:
         return f"{value:,.0f}"
     return f"{value:,.2f}"
+
+
+def _p(value: float) -> str:
+    """A p-value for text: `= 0.012`, or `< 1e-300` where it underflows to 0."""
+    if math.isnan(value):
+        return "= n/a"
+    return "< 1e-300" if value == 0 else f"= {value:.2g}"
 
 
 def _pct(value: object) -> str:

@@ -356,6 +356,17 @@ def test_eligibility_rule_recovers_planted_thresholds() -> None:
     assert "revenue > 1,0" in rule["rule"] or "revenue > 99" in rule["rule"]
 
 
+def test_rule_text_reads_whole_numbers_and_money() -> None:
+    from hvc.segmentation_insights import _describe
+
+    text = _describe({"order_count": [3.5, 4.5], "net_revenue": [1234.5, math.inf]})
+    assert text == "purchases = 4 and net revenue > 1,234.50"
+    text = _describe({"recency_days": [-math.inf, 29.5], "return_rate": [0.015, 0.5]})
+    assert (
+        text == "days since the last purchase <= 29 and return rate > 1.5% and return rate <= 50.0%"
+    )
+
+
 def test_compare_revenue_finds_a_real_difference_and_none_where_there_is_none() -> None:
     rng = np.random.default_rng(5)
     high = rng.lognormal(7.0, 0.5, 400)
