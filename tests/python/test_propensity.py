@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
+from threadpoolctl import threadpool_limits
 
 from hvc.propensity import (
     CALIBRATION_COLUMNS,
@@ -264,10 +265,12 @@ def out_of_fold(facts: pd.DataFrame, settings: PropensitySettings) -> np.ndarray
     outcome = ordered.has_license_3.to_numpy(dtype=int)
     folds = fold_numbers(outcome, settings)
     probability = np.empty(len(ordered))
-    for number in range(settings.folds):
-        test = folds == number
-        model = build_model("logistic_regression", settings).fit(ordered[~test], outcome[~test])
-        probability[test] = model.predict_proba(ordered[test])[:, 1]
+    with threadpool_limits(limits=1):
+        for number in range(settings.folds):
+            test = folds == number
+            model = build_model("logistic_regression", settings)
+            model.fit(ordered[~test], outcome[~test])
+            probability[test] = model.predict_proba(ordered[test])[:, 1]
     return probability
 
 
