@@ -97,6 +97,47 @@ def summarise(database: Path) -> str:
             if _has_table(con, "marts", "value_by_purchase_pattern")
             else []
         )
+        propensity = (
+            con.execute(
+                """
+            select model_name, round(roc_auc, 3), round(pr_auc, 3), round(f1_at_threshold, 3),
+                round(lift_top_20_percent, 2), round(expected_calibration_error, 3)
+            from marts.license_propensity_metrics
+            where evaluation = 'out_of_fold'
+            order by is_scoring_model desc, model_name
+            """
+            ).fetchall()
+            if _has_table(con, "marts", "license_propensity_metrics")
+            else []
+        )
+        insiders = (
+            con.execute(
+                """
+            select business_line, question, answer
+            from marts.insiders_summary
+            where metric in ('insider_count', 'share_of_net_revenue')
+            order by business_line, question_order
+            """
+            ).fetchall()
+            if _has_table(con, "marts", "insiders_summary")
+            else []
+        )
+        forecast = (
+            con.execute(
+                """
+            select segment, max(customers),
+                round(sum(expected_revenue) filter (where month_number = 1), 0)::bigint,
+                round(sum(expected_revenue_lower) filter (where month_number = 1), 0)::bigint,
+                round(sum(expected_revenue_upper) filter (where month_number = 1), 0)::bigint,
+                round(sum(expected_revenue), 0)::bigint
+            from marts.revenue_forecast
+            group by segment
+            order by segment
+            """
+            ).fetchall()
+            if _has_table(con, "marts", "revenue_forecast")
+            else []
+        )
     parts = [
         f"Warehouse: {database}",
         "",
@@ -139,6 +180,24 @@ def summarise(database: Path) -> str:
         parts += [
             "Value by purchase pattern:",
             _table(by_pattern, ("pattern", "customers", "adjusted revenue", "per customer")),
+        ]
+    if propensity:
+        parts += [
+            "",
+            "License 3 propensity, out of fold (first row: the scoring model):",
+            _table(propensity, ("model", "ROC AUC", "PR AUC", "F1", "lift top 20%", "ECE")),
+        ]
+    if insiders:
+        parts += ["", "Insiders:", _table(insiders, ("line", "question", "answer"))]
+    if forecast:
+        parts += [
+            "",
+            "Expected revenue from today's customers (next month with its 80 % interval; "
+            "all forecast months):",
+            _table(
+                forecast,
+                ("segment", "customers", "next month", "lower", "upper", "all months"),
+            ),
         ]
     unaccounted = sum(row[-1] for row in reconciliation)
     parts += [

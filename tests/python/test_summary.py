@@ -1,0 +1,35 @@
+"""The printed summary of a built warehouse reports what the tables hold."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from hvc.summary import summarise
+
+
+def test_summary_reports_the_tables_of_the_build(warehouse: Path) -> None:
+    text = summarise(warehouse)
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        auc = con.execute(
+            "select round(roc_auc, 3) from marts.license_propensity_metrics "
+            "where is_scoring_model and evaluation = 'out_of_fold'"
+        ).fetchone()[0]
+        insiders = con.execute(
+            "select answer from marts.insiders_summary where metric = 'insider_count' "
+            "order by business_line"
+        ).fetchall()
+        next_month = con.execute(
+            "select round(expected_revenue, 0)::bigint from marts.revenue_forecast "
+            "where segment = 'All customers' and month_number = 1"
+        ).fetchone()[0]
+    assert "Every raw row is accounted for." in text
+    scoring_line = next(
+        line for line in text.splitlines() if line.startswith("logistic_regression ")
+    )
+    assert str(auc) in scoring_line
+    for (answer,) in insiders:
+        assert answer in text
+    forecast_line = next(line for line in text.splitlines() if line.startswith("All customers"))
+    assert f"{next_month:,}" in forecast_line
