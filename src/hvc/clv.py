@@ -173,6 +173,22 @@ BACKTEST_SCHEMA = pa.schema(
 # gradient with respect to the log parameters).
 
 
+class _Repeats:
+    """Repeat-purchase counts and their distinct values: a function of x alone (log-gamma,
+    digamma) is computed once per distinct count, a few hundred at most, not per customer."""
+
+    def __init__(self, x):
+        self.x = np.asarray(x, dtype=float)
+        self.values, self.index = np.unique(self.x, return_inverse=True)
+
+    @classmethod
+    def of(cls, x) -> _Repeats:
+        return x if isinstance(x, cls) else cls(x)
+
+    def apply(self, function) -> np.ndarray:
+        return function(self.values)[self.index]
+
+
 def bgnbd_loglikelihood(params: Sequence[float], x, t_x, age) -> np.ndarray:
     """Per-customer BG/NBD log-likelihood (FHL 2005, eq. 6), in log space.
 
@@ -189,9 +205,11 @@ def bgnbd_loglikelihood(params: Sequence[float], x, t_x, age) -> np.ndarray:
     neither overflow nor underflow.
     """
     r, alpha, a, b = params
-    x, t_x, age = (np.asarray(v, dtype=float) for v in (x, t_x, age))
-    a1 = gammaln(r + x) - gammaln(r) + r * np.log(alpha)
-    a2 = gammaln(a + b) + gammaln(b + x) - gammaln(b) - gammaln(a + b + x)
+    counts = _Repeats.of(x)
+    x = counts.x
+    t_x, age = np.asarray(t_x, dtype=float), np.asarray(age, dtype=float)
+    a1 = counts.apply(lambda v: gammaln(r + v)) - gammaln(r) + r * np.log(alpha)
+    a2 = gammaln(a + b) - gammaln(b) + counts.apply(lambda v: gammaln(b + v) - gammaln(a + b + v))
     a3 = -(r + x) * np.log(alpha + age)
     a4 = _dropout_term(params, x, t_x)
     return a1 + a2 + np.logaddexp(a3, a4)
@@ -207,24 +225,27 @@ def _dropout_term(params: Sequence[float], x: np.ndarray, t_x: np.ndarray) -> np
 def _bgnbd_score(params: Sequence[float], x, t_x, age) -> np.ndarray:
     """Per-customer gradient of the BG/NBD log-likelihood with respect to log parameters."""
     r, alpha, a, b = params
+    counts = _Repeats.of(x)
+    x = counts.x
     a3 = -(r + x) * np.log(alpha + age)
     a4 = _dropout_term(params, x, t_x)
     w4 = expit(a4 - a3)  # share of the likelihood in the dropped-out term
     w3 = 1 - w4
     d_r = (
-        digamma(r + x)
+        counts.apply(lambda v: digamma(r + v))
         - digamma(r)
         + np.log(alpha)
         - w3 * np.log(alpha + age)
         - w4 * np.log(alpha + t_x)
     )
     d_alpha = r / alpha - (r + x) * (w3 / (alpha + age) + w4 / (alpha + t_x))
-    d_a = digamma(a + b) - digamma(a + b + x) + w4 / a
+    psi_abx = counts.apply(lambda v: digamma(a + b + v))
+    d_a = digamma(a + b) - psi_abx + w4 / a
     d_b = (
         digamma(a + b)
-        + digamma(b + x)
+        + counts.apply(lambda v: digamma(b + v))
         - digamma(b)
-        - digamma(a + b + x)
+        - psi_abx
         - w4 / (b + np.maximum(x, 1) - 1)
     )
     return np.column_stack([d_r * r, d_alpha * alpha, d_a * a, d_b * b])
@@ -238,25 +259,29 @@ def gamma_gamma_loglikelihood(params: Sequence[float], x, mean_spend) -> np.ndar
     The constant terms (px-1) log z + px log x are kept, so CDNOW gives the published -4055.9.
     """
     p, q, gamma = params
-    x, z = np.asarray(x, dtype=float), np.asarray(mean_spend, dtype=float)
+    counts = _Repeats.of(x)
+    x, z = counts.x, np.asarray(mean_spend, dtype=float)
     px = p * x
     return (
-        gammaln(px + q)
-        - gammaln(px)
+        counts.apply(lambda v: gammaln(p * v + q) - gammaln(p * v) + p * v * np.log(v))
         - gammaln(q)
         + q * np.log(gamma)
         + (px - 1) * np.log(z)
-        + px * np.log(x)
         - (px + q) * np.log(gamma + x * z)
     )
 
 
 def _gamma_gamma_score(params: Sequence[float], x, mean_spend) -> np.ndarray:
     p, q, gamma = params
-    z = mean_spend
+    counts = _Repeats.of(x)
+    x, z = counts.x, mean_spend
     px = p * x
-    d_p = x * (digamma(px + q) - digamma(px) + np.log(z) + np.log(x) - np.log(gamma + x * z))
-    d_q = digamma(px + q) - digamma(q) + np.log(gamma) - np.log(gamma + x * z)
+    psi_pxq = counts.apply(lambda v: digamma(p * v + q))
+    log_gxz = np.log(gamma + x * z)
+    d_p = x * (psi_pxq + np.log(z) - log_gxz) + counts.apply(
+        lambda v: v * (np.log(v) - digamma(p * v))
+    )
+    d_q = psi_pxq - digamma(q) + np.log(gamma) - log_gxz
     d_gamma = q / gamma - (px + q) / (gamma + x * z)
     return np.column_stack([d_p * p, d_q * q, d_gamma * gamma])
 
@@ -449,7 +474,7 @@ def fit_bgnbd(frequency, recency, age) -> Fit:
     )
     _check_summary(rows["x"], rows["t_x"], rows["age"])
     grouped = rows.groupby(["x", "t_x", "age"], sort=True).size().reset_index(name="n")
-    data = (grouped["x"].to_numpy(), grouped["t_x"].to_numpy(), grouped["age"].to_numpy())
+    data = (_Repeats(grouped["x"]), grouped["t_x"].to_numpy(), grouped["age"].to_numpy())
     scale = max(float(rows["age"].mean()), 1e-9)
     start = np.array([1.0, scale / 10, 1.0, 1.0])
     bounds = _log_box(1, scale, ALPHA_BOUNDS, 4)
@@ -479,7 +504,7 @@ def fit_gamma_gamma(frequency, mean_spend) -> Fit:
         GAMMA_GAMMA,
         gamma_gamma_loglikelihood,
         _gamma_gamma_score,
-        (x, z),
+        (_Repeats(x), z),
         np.ones(len(x)),
         start,
         bounds,
