@@ -201,3 +201,37 @@ def test_license_3_buyers_have_a_higher_median_adjusted_revenue(
 ) -> None:
     groups = license_3_groups(world, warehouse)
     assert groups[True][2] > groups[False][2], groups
+
+
+def test_us_regions_follow_the_customers_true_time_zone(world: World, warehouse: Path) -> None:
+    # Intercom's browser offset moves with daylight saving; a named zone (Drip, HubSpot) does
+    # not. Every US customer with a region must sit in the region of their true time zone.
+    truth = world.root / "truth"
+    rows = query(
+        warehouse,
+        f"""
+        with keys as (
+            select map.customer_key, mode(records.customer_id) as customer_id
+            from marts.customer_identity_map as map
+            inner join read_parquet('{truth / "records.parquet"}') as records
+                on records.source = map.source_name
+                and records.table_name = map.table_name
+                and records.record_id = map.record_id
+            where map.source_name = 'edd' and records.customer_id is not null
+            group by map.customer_key
+        )
+        select
+            count(*),
+            count(*) filter (where value.region = zones.region)
+        from marts.customer_value as value
+        inner join keys on value.customer_key = keys.customer_key
+        inner join read_parquet('{truth / "customers.parquet"}') as customers
+            on keys.customer_id = customers.customer_id
+        inner join reference.us_time_zone_regions as zones
+            on customers.timezone = zones.time_zone
+        where value.country = 'United States' and value.region != 'United States'
+        """,
+    )
+    checked, agreeing = rows[0]
+    assert checked > 50
+    assert agreeing / checked >= 0.99, (agreeing, checked)

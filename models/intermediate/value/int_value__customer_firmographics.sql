@@ -26,6 +26,7 @@ companies as (
         employee_range,
         territory,
         country,
+        time_zone,
         updated_at
     from {{ ref('stg_hubspot__companies') }}
 ),
@@ -34,6 +35,7 @@ drip_subscribers as (
     select
         subscriber_id,
         utc_offset_minutes,
+        time_zone,
         created_at
     from {{ ref('stg_drip__subscribers') }}
 ),
@@ -46,6 +48,13 @@ intercom_contacts as (
         last_seen_at,
         updated_at
     from {{ ref('stg_intercom__contacts') }}
+),
+
+us_time_zone_regions as (
+    select
+        time_zone,
+        region
+    from {{ ref('us_time_zone_regions') }}
 ),
 
 retail_lines as (
@@ -114,7 +123,10 @@ crm_companies as (
         ) as territory,
         arg_max(
             companies.country, (companies.updated_at, companies.company_id)
-        ) as country
+        ) as country,
+        arg_max(
+            companies.time_zone, (companies.updated_at, companies.company_id)
+        ) filter (where companies.time_zone is not null) as time_zone
     from companies
     inner join identity_map
         on
@@ -130,7 +142,11 @@ drip_offsets as (
         arg_max(
             drip_subscribers.utc_offset_minutes / 60.0,
             (drip_subscribers.created_at, drip_subscribers.subscriber_id)
-        ) as utc_offset_hours
+        ) as utc_offset_hours,
+        arg_max(
+            drip_subscribers.time_zone,
+            (drip_subscribers.created_at, drip_subscribers.subscriber_id)
+        ) as time_zone
     from drip_subscribers
     inner join identity_map
         on
@@ -151,6 +167,13 @@ intercom_locations as (
                 intercom_contacts.contact_id
             )
         ) filter (where intercom_contacts.utc_offset_hours is not null) as utc_offset_hours,
+        arg_max(
+            coalesce(intercom_contacts.last_seen_at, intercom_contacts.updated_at),
+            (
+                coalesce(intercom_contacts.last_seen_at, intercom_contacts.updated_at),
+                intercom_contacts.contact_id
+            )
+        ) filter (where intercom_contacts.utc_offset_hours is not null) as offset_seen_at,
         arg_max(
             intercom_contacts.country,
             (
@@ -212,7 +235,21 @@ combined as (
         ) as country,
         -- Drip's offset is the subscriber's time zone; Intercom's is the browser's last visit
         coalesce(drip_offsets.utc_offset_hours, intercom_locations.utc_offset_hours)
-            as utc_offset_hours
+            as utc_offset_hours,
+        -- a named zone, where a tool records one: offsets move with daylight saving
+        coalesce(drip_offsets.time_zone, crm_companies.time_zone) as time_zone,
+        -- the zone's standard offset: Drip's is one; a browser's summer offset in the US
+        -- (Eastern to Alaska; Hawaii keeps no summer time) is one hour ahead of it
+        coalesce(
+            drip_offsets.utc_offset_hours,
+            case
+                when
+                    intercom_locations.utc_offset_hours between -8 and -4
+                    and {{ us_daylight_saving('intercom_locations.offset_seen_at') }}
+                    then intercom_locations.utc_offset_hours - 1
+                else intercom_locations.utc_offset_hours
+            end
+        ) as standard_offset_hours
     from customer_keys
     left join crowd_industries on customer_keys.customer_key = crowd_industries.customer_key
     left join crm_companies on customer_keys.customer_key = crm_companies.customer_key
@@ -224,26 +261,29 @@ combined as (
 
 final as (
     select
-        customer_key,
-        industry,
-        industry_source,
-        industry_agreement_rate,
-        industry_vote_count,
-        employee_range,
-        territory,
-        country,
-        utc_offset_hours,
-        -- the United States by time zone, every other country by name
+        combined.customer_key,
+        combined.industry,
+        combined.industry_source,
+        combined.industry_agreement_rate,
+        combined.industry_vote_count,
+        combined.employee_range,
+        combined.territory,
+        combined.country,
+        combined.utc_offset_hours,
+        -- the United States by named time zone, else by standard offset; others by name
         case
-            when country = 'United States' and utc_offset_hours in (-5, -4) then 'US Eastern'
-            when country = 'United States' and utc_offset_hours = -6 then 'US Central'
-            when country = 'United States' and utc_offset_hours = -7 then 'US Mountain'
-            when country = 'United States' and utc_offset_hours = -8 then 'US Pacific'
-            when country = 'United States' and utc_offset_hours = -9 then 'US Alaska'
-            when country = 'United States' and utc_offset_hours = -10 then 'US Hawaii'
-            else country
+            when coalesce(combined.country, '') != 'United States' then combined.country
+            when us_time_zone_regions.region is not null then us_time_zone_regions.region
+            when combined.standard_offset_hours = -5 then 'US Eastern'
+            when combined.standard_offset_hours = -6 then 'US Central'
+            when combined.standard_offset_hours = -7 then 'US Mountain'
+            when combined.standard_offset_hours = -8 then 'US Pacific'
+            when combined.standard_offset_hours = -9 then 'US Alaska'
+            when combined.standard_offset_hours = -10 then 'US Hawaii'
+            else combined.country
         end as region
     from combined
+    left join us_time_zone_regions on combined.time_zone = us_time_zone_regions.time_zone
 )
 
 select * from final

@@ -133,12 +133,33 @@ def helpscout_conversations(pop: Population, writer: RawWriter, seed: int) -> No
     per_row_records(writer, key, strs(conv_id[perm]), owner[perm] + 1, plan)
 
 
+def _nth_sunday(year: np.ndarray, month: int, n: int) -> np.ndarray:
+    """Date of the n-th Sunday (n = -1: the last) of `month` in each year."""
+    first = (year - 1970).astype("datetime64[Y]").astype("datetime64[M]") + (month - 1)
+    if n < 0:
+        first = first + 1
+    first_day = first.astype("datetime64[D]")
+    weekday = (first_day.astype(np.int64) + 3) % 7  # 1970-01-01 was a Thursday (3); Monday 0
+    to_sunday = (6 - weekday) % 7
+    if n < 0:
+        return first_day - 7 + to_sunday
+    return first_day + to_sunday + 7 * (n - 1)
+
+
 def local_offset_hours(region: np.ndarray, ts: np.ndarray) -> np.ndarray:
-    """UTC offset in hours of each region's zone at the given Unix seconds (month-level DST)."""
-    month = ts.astype("datetime64[s]").astype("datetime64[M]").astype(np.int64) % 12 + 1
+    """UTC offset in hours of each region's zone at the given Unix seconds. Northern summer
+    time by the US rule (second Sunday of March to first Sunday of November) in the Americas
+    and the EU rule (last Sunday of March to last Sunday of October) elsewhere; southern
+    summer time October to March (month level)."""
+    day = ts.astype("datetime64[s]").astype("datetime64[D]")
+    year = day.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = day.astype("datetime64[M]").astype(np.int64) % 12 + 1
     std = np.array([r[3] for r in cat.REGIONS])[region]
     rule = np.array([r[7] for r in cat.REGIONS])[region]
-    summer_n = (month >= 4) & (month <= 10)
+    americas = np.char.startswith(np.array([r[2] for r in cat.REGIONS])[region], "America/")
+    us_summer = (day >= _nth_sunday(year, 3, 2)) & (day < _nth_sunday(year, 11, 1))
+    eu_summer = (day >= _nth_sunday(year, 3, -1)) & (day < _nth_sunday(year, 10, -1))
+    summer_n = np.where(americas, us_summer, eu_summer)
     summer_s = (month >= 10) | (month <= 3)
     return std + np.where(rule == "north", summer_n, np.where(rule == "south", summer_s, 0))
 
