@@ -8,7 +8,8 @@ against the world's truth. Models only: data tests at this size measure the disk
 models. Not a test: run it by hand, e.g.
 
     .venv/bin/python scripts/benchmark_warehouse.py --customers 100000 --seed 1
-    .venv/bin/python scripts/benchmark_warehouse.py --world /tmp/w1m --memory-limit 4GiB
+    .venv/bin/python scripts/benchmark_warehouse.py --world /tmp/w1m --memory-limit 4GiB \
+        --threads 1
 """
 
 from __future__ import annotations
@@ -68,6 +69,9 @@ def main() -> None:
         "--staged", type=Path, help="copy this DuckDB file, already staged from --world"
     )
     parser.add_argument("--memory-limit", help="DuckDB memory_limit, e.g. 4GiB (HVC_MEMORY_LIMIT)")
+    parser.add_argument(
+        "--threads", type=int, help="dbt threads (HVC_THREADS; the profile's default is 2)"
+    )
     parser.add_argument("--select", default=" ".join(IDENTITY), help="models to time")
     args = parser.parse_args()
 
@@ -92,6 +96,8 @@ def main() -> None:
     )
     if args.memory_limit:
         env["HVC_MEMORY_LIMIT"] = args.memory_limit
+    if args.threads:
+        env["HVC_THREADS"] = str(args.threads)
     dbt = str(Path(sys.executable).with_name("dbt"))
     common = [
         "--project-dir",
@@ -103,7 +109,8 @@ def main() -> None:
     ]
     print(
         f"{manifest['n_customers']:,} customers (seed {manifest['seed']}), {rows:,} raw rows; "
-        f"memory limit {args.memory_limit or 'DuckDB default'}; scratch {scratch}"
+        f"memory limit {args.memory_limit or 'DuckDB default'}; "
+        f"dbt threads {args.threads or 'profile default'}; scratch {scratch}"
     )
     if args.staged:
         shutil.copy(args.staged, database)

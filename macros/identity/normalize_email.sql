@@ -3,8 +3,8 @@
     dots of the local part removed and googlemail.com read as gmail.com. Null when the value is
     not shaped like local@domain.tld (e.g. `none`, `-1`, `jane at example.com`).
 -#}
-{% macro normalize_email(expression) -%}
-    {%- set email = "lower(trim(" ~ expression ~ "))" -%}
+{% macro normalize_email(expression, is_lowered=false) -%}
+    {%- set email = expression if is_lowered else "lower(trim(" ~ expression ~ "))" -%}
     {%- set local_part = "split_part(split_part(" ~ email ~ ", '@', 1), '+', 1)" -%}
     {%- set domain = "split_part(" ~ email ~ ", '@', 2)" -%}
     case

@@ -3,11 +3,12 @@
     scheme, credentials, `www.`, port, path, query or trailing dot. Null when no host with a
     dot remains.
 -#}
-{% macro url_domain(expression) -%}
+{% macro url_domain(expression, is_lowered=false) -%}
+    {%- set host = expression if is_lowered else "lower(trim(" ~ expression ~ "))" -%}
     nullif(
         regexp_extract(
             regexp_replace(
-                regexp_replace(lower(trim({{ expression }})), '^[a-z][a-z0-9+.-]*://', ''),
+                regexp_replace({{ host }}, '^[a-z][a-z0-9+.-]*://', ''),
                 '^([^/@]*@)?(www[0-9]*\.)?',
                 ''
             ),

@@ -80,9 +80,9 @@ def cmd_explain(ns: argparse.Namespace) -> int:
 
     with duckdb.connect(str(warehouse_path()), read_only=True) as con:
         found = con.execute(
-            "select customer_key from data_quality.identity_merge_audit "
-            "where node_a = ? or node_b = ? limit 1",
-            [ns.first, ns.first],
+            "select customer_key from intermediate.int_identity__node_customers "
+            "where node_id = ?",
+            [ns.first],
         ).fetchone()
         if found is None:
             print(f"hvc: {ns.first} links to nothing (see data_quality.identity_quarantine)")

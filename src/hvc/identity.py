@@ -196,7 +196,59 @@ def resolve_components(
     `held_back_reason`, `linked_components` (Int64, null unless the node was a candidate).
     """
     node_ids, is_domain, low, high = encode_graph(nodes, edges)
-    n = len(node_ids)
+    resolved = _resolve(is_domain, low, high, max_links, max_domain_links)
+    resolved.insert(0, "node_id", node_ids)
+    return resolved[COMPONENT_COLUMNS]
+
+
+def resolve_numbered_components(
+    nodes: pd.DataFrame,
+    edges: pd.DataFrame,
+    max_links: int = 20,
+    max_domain_links: int = 500,
+) -> pd.DataFrame:
+    """`resolve_components` for nodes already numbered `0 .. n-1` (as the warehouse numbers them).
+
+    Parameters
+    ----------
+    nodes : one row per node: `node_number` (each of `0 .. n-1` once), `is_domain` (the
+        node is a domain, limited by `max_domain_links`).
+    edges : `node_a`, `node_b`: node numbers. Self-loops and repeated pairs (in either
+        direction) are removed.
+    max_links, max_domain_links : as in `resolve_components`.
+
+    Returns
+    -------
+    DataFrame, one row per node in number order: `node_number`, then the columns of
+    `resolve_components` after `node_id`. A component's id is its smallest node number.
+    """
+    number = nodes["node_number"].to_numpy(dtype=np.int64)
+    n = len(number)
+    if not np.array_equal(np.sort(number), np.arange(n)):
+        raise ValueError("nodes.node_number is not 0 .. n-1, each once")
+    is_domain = np.zeros(n, dtype=bool)
+    is_domain[number] = nodes["is_domain"].to_numpy(dtype=bool)
+    a = edges["node_a"].to_numpy(dtype=np.int64)
+    b = edges["node_b"].to_numpy(dtype=np.int64)
+    if len(a) and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= n):
+        raise ValueError("edges name node numbers outside 0 .. n-1")
+    keys, _ = _distinct(np.minimum(a, b) * n + np.maximum(a, b))
+    low, high = np.divmod(keys, n) if n else (keys, keys)
+    loop = low == high
+    resolved = _resolve(is_domain, low[~loop], high[~loop], max_links, max_domain_links)
+    resolved.insert(0, "node_number", np.arange(n, dtype=np.int64))
+    return resolved
+
+
+def _resolve(
+    is_domain: np.ndarray,
+    low: np.ndarray,
+    high: np.ndarray,
+    max_links: int,
+    max_domain_links: int,
+) -> pd.DataFrame:
+    """The hub guard and components on numbered nodes; see `resolve_components`."""
+    n = len(is_domain)
     degree = np.bincount(low, minlength=n) + np.bincount(high, minlength=n)
     limit = np.where(is_domain, max_domain_links, max_links)
     candidate = degree > limit
@@ -210,13 +262,11 @@ def resolve_components(
     reason[held_back] = HELD_BACK_LINKS_TOO_MANY
     return pd.DataFrame(
         {
-            "node_id": node_ids,
             "component_id": pd.arrays.IntegerArray(final, held_back.copy()),
             "is_held_back": held_back,
             "held_back_reason": reason,
             "linked_components": pd.arrays.IntegerArray(linked, ~candidate),
-        },
-        columns=COMPONENT_COLUMNS,
+        }
     )
 
 

@@ -9,7 +9,12 @@ import pandas as pd
 import pytest
 
 from hvc import identity
-from hvc.identity import COMPONENT_COLUMNS, pairwise_scores, resolve_components
+from hvc.identity import (
+    COMPONENT_COLUMNS,
+    pairwise_scores,
+    resolve_components,
+    resolve_numbered_components,
+)
 
 
 def graph(edges: list[tuple[str, str]], extra_nodes: tuple[str, ...] = ()) -> tuple:
@@ -305,3 +310,50 @@ def test_explain_link_returns_the_shortest_chain_of_records() -> None:
         "record": ["r1", "r2", "r3"],
     }
     assert explain_link(edges, "a", "nowhere").empty
+
+
+def _partition(labels: pd.Series, keys: pd.Series) -> set[frozenset]:
+    """The components as sets of keys (held-back nodes, with no component, left out)."""
+    frame = pd.DataFrame({"label": labels.to_numpy(), "key": keys.to_numpy()}).dropna()
+    return {frozenset(group.key) for _, group in frame.groupby("label")}
+
+
+def test_numbered_components_match_the_named_ones():
+    nodes, edges = random_graph(3_000, 1_200, seed=11)
+    # a hub on 60 separate customers, to exercise the hold-back on both paths
+    hub = pd.DataFrame({"node_a": "n:0", "node_b": [f"n:{i}" for i in range(1_000, 1_060)]})
+    edges = pd.concat([edges, hub], ignore_index=True)
+    named = resolve_components(nodes, edges, max_links=20, max_domain_links=50)
+
+    number = {node_id: i for i, node_id in enumerate(nodes.node_id)}
+    numbered_nodes = pd.DataFrame(
+        {"node_number": range(len(nodes)), "is_domain": nodes.identifier_type == "domain"}
+    )
+    numbered_edges = pd.DataFrame(
+        {"node_a": edges.node_a.map(number), "node_b": edges.node_b.map(number)}
+    )
+    numbered = resolve_numbered_components(
+        numbered_nodes, numbered_edges, max_links=20, max_domain_links=50
+    )
+
+    assert list(numbered.node_number) == list(range(len(nodes)))
+    named = named.set_index("node_id").loc[nodes.node_id].reset_index()
+    assert _partition(numbered.component_id, numbered.node_number) == _partition(
+        named.component_id, named.node_id.map(number)
+    )
+    assert numbered.is_held_back.sum() >= 1
+    assert (numbered.is_held_back.to_numpy() == named.is_held_back.to_numpy()).all()
+    assert numbered.linked_components.equals(named.linked_components)
+    # a component's id is its smallest node number
+    smallest = numbered.groupby("component_id").node_number.min()
+    assert (smallest.index == smallest.to_numpy()).all()
+
+
+def test_numbered_components_reject_bad_numbers():
+    nodes = pd.DataFrame({"node_number": [0, 2], "is_domain": [False, False]})
+    edges = pd.DataFrame({"node_a": [0], "node_b": [2]})
+    with pytest.raises(ValueError, match="0 .. n-1"):
+        resolve_numbered_components(nodes, edges)
+    nodes = pd.DataFrame({"node_number": [0, 1], "is_domain": [False, False]})
+    with pytest.raises(ValueError, match="outside"):
+        resolve_numbered_components(nodes, pd.DataFrame({"node_a": [0], "node_b": [5]}))

@@ -54,7 +54,7 @@ def test_every_record_with_a_usable_identifier_has_one_customer(warehouse: Path)
             inner join intermediate.int_identity__record_identifiers as ids
                 on records.identity_group_key = ids.identity_group_key
             inner join intermediate.int_identity__node_customers as nodes
-                on ids.node_id = nodes.node_id
+                on ids.node_key = nodes.node_key
             where records.record_key = map.record_key and ids.blocked_reason is null
         )
         """,

@@ -1,96 +1,93 @@
--- One row per pair of usable identifiers that appear together in at least one source record.
--- A domain read from an email is linked to that email only, not to the rest of the record, so
--- a shared mailbox that is held back cannot link customers through its domain instead.
+-- One row per pair of usable identifiers that appear together in at least one identity group,
+-- by node key (the smaller first). A domain read from an email is linked to that email only,
+-- not to the rest of the record, so a shared mailbox that is held back cannot link customers
+-- through its domain instead.
 with
 
 usable as (
     select
         identity_group_key,
+        node_key,
+        derived_from_node_key
+    from {{ ref('int_identity__record_identifiers') }}
+    where blocked_reason is null
+),
+
+groups as (
+    select
+        identity_group_key,
         source_name,
         table_name,
         record_id,
-        record_count,
-        node_id,
-        derived_from_node_id
-    from {{ ref('int_identity__record_identifiers') }}
-    where blocked_reason is null
+        record_count
+    from {{ ref('int_identity__groups') }}
 ),
 
 identifiers as (
     select distinct
         identity_group_key,
-        source_name,
-        table_name,
-        record_id,
-        record_count,
-        node_id
+        node_key
     from usable
-    where derived_from_node_id is null
+    where derived_from_node_key is null
 ),
 
 derived_pairs as (
     select distinct
-        least(derived_from_node_id, node_id) as node_a,
-        greatest(derived_from_node_id, node_id) as node_b,
-        identity_group_key,
-        source_name,
-        table_name,
-        record_id,
-        record_count
+        least(derived_from_node_key, node_key) as node_a_key,
+        greatest(derived_from_node_key, node_key) as node_b_key,
+        identity_group_key
     from usable
-    where derived_from_node_id is not null
+    where derived_from_node_key is not null
 ),
 
 group_pairs as (
     select
-        left_side.node_id as node_a,
-        right_side.node_id as node_b,
-        left_side.identity_group_key,
-        left_side.source_name,
-        left_side.table_name,
-        left_side.record_id,
-        left_side.record_count
+        left_side.node_key as node_a_key,
+        right_side.node_key as node_b_key,
+        left_side.identity_group_key
     from identifiers as left_side
     inner join identifiers as right_side
         on
             left_side.identity_group_key = right_side.identity_group_key
-            and left_side.node_id < right_side.node_id
+            and left_side.node_key < right_side.node_key
 ),
 
 pairs as (
     select
-        node_a,
-        node_b,
-        identity_group_key,
-        source_name,
-        table_name,
-        record_id,
-        record_count
+        node_a_key,
+        node_b_key,
+        identity_group_key
     from group_pairs
     union distinct
     select
-        node_a,
-        node_b,
-        identity_group_key,
-        source_name,
-        table_name,
-        record_id,
-        record_count
+        node_a_key,
+        node_b_key,
+        identity_group_key
     from derived_pairs
+),
+
+per_pair as (
+    select
+        pairs.node_a_key,
+        pairs.node_b_key,
+        cast(sum(groups.record_count) as bigint) as record_count,
+        -- an example group that joins the two, to explain the link
+        min(pairs.identity_group_key) as example_group_key
+    from pairs
+    inner join groups on pairs.identity_group_key = groups.identity_group_key
+    group by pairs.node_a_key, pairs.node_b_key
 ),
 
 final as (
     select
-        node_a,
-        node_b,
-        cast(sum(record_count) as bigint) as record_count,
-        -- the first record (by record key) that joins the two, to explain the link; a group's
-        -- record_id is its first record's
-        arg_min(source_name, (source_name, table_name, record_id)) as source_name,
-        arg_min(table_name, (source_name, table_name, record_id)) as table_name,
-        arg_min(record_id, (source_name, table_name, record_id)) as record_id
-    from pairs
-    group by node_a, node_b
+        per_pair.node_a_key,
+        per_pair.node_b_key,
+        per_pair.record_count,
+        groups.source_name,
+        groups.table_name,
+        groups.record_id
+    from per_pair
+    inner join groups on per_pair.example_group_key = groups.identity_group_key
 )
 
 select * from final

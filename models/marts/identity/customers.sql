@@ -2,6 +2,7 @@ with
 
 group_customers as (
     select
+        customer_number,
         customer_key,
         source_name,
         table_name,
@@ -14,15 +15,15 @@ group_customers as (
 
 node_customers as (
     select
-        node_id,
+        node_key,
         identifier_type,
-        customer_key
+        customer_number
     from {{ ref('int_identity__node_customers') }}
 ),
 
 nodes as (
     select
-        node_id,
+        node_key,
         identifier_value,
         record_count
     from {{ ref('int_identity__nodes') }}
@@ -36,58 +37,49 @@ companies as (
     from {{ ref('stg_hubspot__companies') }}
 ),
 
-per_source as (
-    select
-        customer_key,
-        source_name,
-        min(record_at) as first_seen_at,
-        cast(sum(record_count) as bigint) as records
-    from group_customers
-    group by customer_key, source_name
-),
-
+-- aggregated by customer number (an integer, in key order) rather than by the text key
 record_counts as (
     select
-        customer_key,
-        min(first_seen_at) as first_seen_at,
-        coalesce(max(records) filter (where source_name = 'edd'), 0) as edd_records,
-        coalesce(max(records) filter (where source_name = 'helpscout'), 0) as helpscout_records,
-        coalesce(max(records) filter (where source_name = 'intercom'), 0) as intercom_records,
-        coalesce(max(records) filter (where source_name = 'drip'), 0) as drip_records,
-        coalesce(max(records) filter (where source_name = 'hubspot'), 0) as hubspot_records,
-        coalesce(max(records) filter (where source_name = 'google_analytics'), 0)
-            as google_analytics_records,
-        coalesce(max(records) filter (where source_name = 'mturk'), 0) as mturk_records,
-        coalesce(max(records) filter (where source_name = 'online_retail'), 0)
-            as online_retail_records,
-        cast(sum(records) as bigint) as total_records
-    from per_source
-    group by customer_key
+        customer_number,
+        any_value(customer_key) as customer_key,
+        min(record_at) as first_seen_at,
+        {%- for source_name in [
+            'edd', 'helpscout', 'intercom', 'drip', 'hubspot', 'google_analytics', 'mturk',
+            'online_retail'
+        ] %}
+            cast(
+                coalesce(sum(record_count) filter (where source_name = '{{ source_name }}'), 0)
+                as bigint
+            ) as {{ source_name }}_records,
+        {%- endfor %}
+        cast(sum(record_count) as bigint) as total_records
+    from group_customers
+    group by customer_number
 ),
 
 domains as (
     select
-        node_customers.customer_key,
+        node_customers.customer_number,
         -- the business domain most records carry
         arg_max(nodes.identifier_value, (nodes.record_count, nodes.identifier_value))
             as primary_domain
     from node_customers
-    inner join nodes on node_customers.node_id = nodes.node_id
+    inner join nodes on node_customers.node_key = nodes.node_key
     where node_customers.identifier_type = 'domain'
-    group by node_customers.customer_key
+    group by node_customers.customer_number
 ),
 
 contacts as (
     select
-        customer_key,
+        customer_number,
         count(*) filter (where identifier_type = 'email') as contact_emails
     from node_customers
-    group by customer_key
+    group by customer_number
 ),
 
 company_names as (
     select
-        group_customers.customer_key,
+        group_customers.customer_number,
         arg_max(companies.company_name, (companies.updated_at, companies.company_id))
             as company_name
     from group_customers
@@ -97,7 +89,7 @@ company_names as (
             group_customers.source_name = 'hubspot'
             and group_customers.table_name = 'companies'
             and group_customers.record_id = companies.company_id
-    group by group_customers.customer_key
+    group by group_customers.customer_number
 ),
 
 final as (
@@ -119,9 +111,9 @@ final as (
         record_counts.online_retail_records,
         record_counts.total_records
     from record_counts
-    left join domains on record_counts.customer_key = domains.customer_key
-    left join contacts on record_counts.customer_key = contacts.customer_key
-    left join company_names on record_counts.customer_key = company_names.customer_key
+    left join domains on record_counts.customer_number = domains.customer_number
+    left join contacts on record_counts.customer_number = contacts.customer_number
+    left join company_names on record_counts.customer_number = company_names.customer_number
 )
 
 select * from final

@@ -6,28 +6,36 @@ record_identifiers as (
         identifier_raw,
         identifier_value,
         blocked_reason,
+        identity_group_key
+    from {{ ref('int_identity__record_identifiers') }}
+    where blocked_reason is not null
+),
+
+groups as (
+    select
         identity_group_key,
         record_count,
         record_at
-    from {{ ref('int_identity__record_identifiers') }}
-    where blocked_reason is not null
+    from {{ ref('int_identity__groups') }}
 ),
 
 -- one row per identifier and group: a group may carry the same value twice
 blocked_groups as (
     select distinct
-        identifier_type,
-        coalesce(identifier_value, trim(identifier_raw)) as identifier_value,
-        blocked_reason,
-        identity_group_key,
-        record_count,
-        record_at
+        record_identifiers.identifier_type,
+        coalesce(record_identifiers.identifier_value, trim(record_identifiers.identifier_raw))
+            as identifier_value,
+        record_identifiers.blocked_reason,
+        record_identifiers.identity_group_key,
+        groups.record_count,
+        groups.record_at
     from record_identifiers
+    inner join groups on record_identifiers.identity_group_key = groups.identity_group_key
 ),
 
 components as (
     select
-        node_id,
+        node_number,
         held_back_reason,
         linked_components
     from {{ ref('int_identity__components') }}
@@ -36,7 +44,7 @@ components as (
 
 nodes as (
     select
-        node_id,
+        node_number,
         identifier_type,
         identifier_value,
         first_seen_at,
@@ -65,7 +73,7 @@ held_back as (
         cast(components.linked_components as bigint) as linked_customers,
         nodes.first_seen_at
     from components
-    inner join nodes on components.node_id = nodes.node_id
+    inner join nodes on components.node_number = nodes.node_number
 ),
 
 unioned as (
