@@ -10,6 +10,11 @@ hand, e.g.
     .venv/bin/python scripts/benchmark_customer_value.py --customers 1000000
     .venv/bin/python scripts/benchmark_customer_value.py --world /tmp/w1m \
         --warehouse /tmp/hvc-bench-xyz/staged.duckdb   # staged + identity already built
+
+The generator gives about 6.4 order lines and 1.3 tickets per customer. For more facts per
+customer, `--order-copies K` / `--ticket-copies K` copy every staged order (shop payment,
+retail invoice line) / ticket (Help Scout and Intercom conversation) K - 1 times under new ids
+(`<id>~<copy>`) before anything downstream of staging is built; identity is then rebuilt too.
 """
 
 from __future__ import annotations
@@ -37,6 +42,28 @@ VALUE_STEP = [
     "customer_value",
 ]
 COST_PER_OPEN_DAY = 10.0
+# staged base tables of orders and of tickets, with the id columns a copy gets new values in
+ORDER_TABLES = {
+    "base_edd__payments": ["payment_id", "transaction_id", "purchase_key"],
+    "base_online_retail__invoice_lines": ["invoice_line_id", "invoice_no"],
+}
+TICKET_TABLES = {
+    "base_helpscout__conversations": ["conversation_id"],
+    "base_intercom__conversations": ["conversation_id"],
+}
+
+
+def copy_facts(database: Path, tables: dict[str, list[str]], copies: int) -> None:
+    """Append `copies - 1` copies of each table's rows, with `~<copy>` added to its ids."""
+    with duckdb.connect(str(database)) as con:
+        for table, ids in tables.items():
+            replaced = ", ".join(f"{column} || '~' || copy_number as {column}" for column in ids)
+            con.execute(
+                f"insert into staging.{table} "
+                f"select original.* replace ({replaced}) "
+                f"from staging.{table} as original, range(1, {copies}) as copies (copy_number)"
+            )
+
 
 # R x FM grid of macros/value/rfm_segment.sql (rows R = 1..5, columns FM = 1..5).
 SEGMENTS = np.array(
@@ -276,7 +303,12 @@ def main() -> None:
         type=Path,
         help="copy this DuckDB file, with --world already staged and identity resolved in it",
     )
+    parser.add_argument("--order-copies", type=int, default=1, help="copies of every order")
+    parser.add_argument("--ticket-copies", type=int, default=1, help="copies of every ticket")
     args = parser.parse_args()
+    copied = args.order_copies > 1 or args.ticket_copies > 1
+    if copied and not args.warehouse:
+        parser.error("--order-copies and --ticket-copies need --warehouse (a staged file)")
 
     scratch = args.workdir or Path(tempfile.mkdtemp(prefix="hvc-bench-"))
     scratch.mkdir(parents=True, exist_ok=True)
@@ -293,6 +325,10 @@ def main() -> None:
     database = scratch / (args.warehouse.name if args.warehouse else "warehouse.duckdb")
     if args.warehouse:
         shutil.copy(args.warehouse, database)
+    if args.order_copies > 1:
+        copy_facts(database, ORDER_TABLES, args.order_copies)
+    if args.ticket_copies > 1:
+        copy_facts(database, TICKET_TABLES, args.ticket_copies)
     env = dict(os.environ)
     env.update(
         DBT_PROFILES_DIR=str(PROJECT_DIR),
@@ -317,12 +353,13 @@ def main() -> None:
 
     done_already: list[str] = []
     if args.warehouse:
-        done_already = [
-            "path:models/staging",
-            "path:models/intermediate/identity",
-            "path:python_models/identity",
-            "path:models/marts/identity",
-        ]
+        done_already = ["path:models/staging"]
+        if not copied:
+            done_already += [
+                "path:models/intermediate/identity",
+                "path:python_models/identity",
+                "path:models/marts/identity",
+            ]
     else:
         run_dbt("seed", target="target_seed")
     upstream = run_dbt(
