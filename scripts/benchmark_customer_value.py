@@ -360,8 +360,8 @@ def main() -> None:
                 "path:python_models/identity",
                 "path:models/marts/identity",
             ]
-    else:
-        run_dbt("seed", target="target_seed")
+    # seeds are small: load them always, a copied file may predate one
+    run_dbt("seed", target="target_seed")
     upstream = run_dbt(
         "run",
         "--select",
@@ -419,7 +419,8 @@ def main() -> None:
     staged_rows = sum(len(frame) for frame in data.values())
     print(
         f"{manifest['n_customers']:,} customers (seed {manifest['seed']}): "
-        f"{len(dbt_value):,} valued customers from {staged_rows:,} staged rows"
+        f"{len(dbt_value):,} valued customers from {staged_rows:,} staged rows "
+        f"({len(data['order_lines']):,} order lines, {len(data['tickets']):,} tickets)"
     )
     pandas_total = read_seconds + pandas_seconds
     print(f"  dbt run of what is upstream (not yet built) {upstream:8.1f} s")
