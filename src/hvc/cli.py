@@ -80,8 +80,7 @@ def cmd_explain(ns: argparse.Namespace) -> int:
 
     with duckdb.connect(str(warehouse_path()), read_only=True) as con:
         found = con.execute(
-            "select customer_key from intermediate.int_identity__node_customers "
-            "where node_id = ?",
+            "select customer_key from intermediate.int_identity__node_customers where node_id = ?",
             [ns.first],
         ).fetchone()
         if found is None:
