@@ -16,7 +16,11 @@ final as (
         count(*) as ticket_count,
         count(*) filter (where source_name = 'intercom') as chat_count,
         count(*) filter (where is_open) as open_ticket_count,
-        coalesce(sum(open_days), 0) as ticket_open_days
+        -- summed exactly (a double sum depends on the order threads add it up in), so the same
+        -- tickets always give the same total
+        cast(
+            coalesce(sum(cast(open_days as decimal(18, 9))), 0) as double
+        ) as ticket_open_days
     from support_tickets
     group by customer_key
 )
