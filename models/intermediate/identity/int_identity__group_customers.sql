@@ -1,16 +1,7 @@
 -- One row per identity group that carries an identifier: its customer, or why it has none.
+-- Narrow on purpose: the group's source, record and counts are in `int_identity__groups`;
+-- joining them here held two 11 M-row tables in memory at once at 1 M customers.
 with
-
-groups as (
-    select
-        identity_group_key,
-        source_name,
-        table_name,
-        record_id,
-        record_at,
-        record_count
-    from {{ ref('int_identity__groups') }}
-),
 
 node_customers as (
     select
@@ -33,14 +24,7 @@ identifiers as (
         record_identifiers.identifier_type,
         record_identifiers.blocked_reason is null as is_usable,
         case
-            -- a domain read from a held-back email says nothing about this group's customer
-            when
-                record_identifiers.blocked_reason is null
-                and (
-                    record_identifiers.derived_from_node_key is null
-                    or email_customers.node_key is not null
-                )
-                then node_customers.customer_number
+            when record_identifiers.blocked_reason is null then node_customers.customer_number
         end as customer_number,
         -- which identifier we credit with the match, strongest kind first
         case record_identifiers.identifier_type
@@ -57,8 +41,9 @@ identifiers as (
         end as identifier_rank
     from {{ ref('int_identity__record_identifiers') }} as record_identifiers
     left join node_customers on record_identifiers.node_key = node_customers.node_key
-    left join node_customers as email_customers
-        on record_identifiers.derived_from_node_key = email_customers.node_key
+    -- a domain read from an email adds nothing here: when the email has a customer, the domain
+    -- has the same one (they are linked) or none (held back), and the email ranks first
+    where record_identifiers.derived_from_node_key is null
 ),
 
 per_group as (
@@ -66,7 +51,15 @@ per_group as (
         identity_group_key,
         count(*) filter (where is_usable) as usable_identifiers,
         min(customer_number) as customer_number,
-        count(distinct customer_number) as customer_key_count,
+        -- 0, 1, or 2 for more than one (which linking rules out; a data test checks): cheaper
+        -- than counting distinct customers per group
+        cast(
+            case
+                when min(customer_number) is null then 0
+                when min(customer_number) = max(customer_number) then 1
+                else 2
+            end as bigint
+        ) as customer_key_count,
         arg_min(identifier_type, identifier_rank) filter (where customer_number is not null)
             as matched_on
     from identifiers
@@ -75,12 +68,7 @@ per_group as (
 
 final as (
     select
-        groups.identity_group_key,
-        groups.source_name,
-        groups.table_name,
-        groups.record_id,
-        groups.record_at,
-        groups.record_count,
+        per_group.identity_group_key,
         customer_keys.customer_key,
         per_group.customer_number,
         per_group.matched_on,
@@ -91,7 +79,6 @@ final as (
             else 'identifiers_held_back'
         end as unresolved_reason
     from per_group
-    inner join groups on per_group.identity_group_key = groups.identity_group_key
     left join customer_keys on per_group.customer_number = customer_keys.customer_number
 )
 

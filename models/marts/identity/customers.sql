@@ -2,15 +2,17 @@ with
 
 group_customers as (
     select
-        customer_number,
-        customer_key,
-        source_name,
-        table_name,
-        record_id,
-        record_at,
-        record_count
-    from {{ ref('int_identity__group_customers') }}
-    where customer_key is not null
+        resolved.customer_number,
+        resolved.customer_key,
+        identity_groups.source_name,
+        identity_groups.table_name,
+        identity_groups.record_id,
+        identity_groups.record_at,
+        identity_groups.record_count
+    from {{ ref('int_identity__group_customers') }} as resolved
+    inner join {{ ref('int_identity__groups') }} as identity_groups
+        on resolved.identity_group_key = identity_groups.identity_group_key
+    where resolved.customer_key is not null
 ),
 
 node_customers as (
