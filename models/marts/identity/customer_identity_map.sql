@@ -1,8 +1,8 @@
 -- One row per staged source record: its customer, or why it has none. A view: the records of
 -- one group share their customer, so the per-record rows are a join away from
 -- `int_identity__group_customers`, and a reader filtered to one source or table reads only
--- that table's records. Writing all of them (a third of the build's time at 33 M records)
--- bought nothing a reader could not get from the join.
+-- that table's records. Writing all of them (44 of identity's 233 s at 33 M records) bought
+-- nothing a reader could not get from the join.
 {{ config(materialized='view') }}
 
 with
