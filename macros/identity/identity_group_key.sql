@@ -6,13 +6,16 @@
     groups share a key. (DuckDB's own `hash` is faster but collides on values like these.) -#}
 {% macro identity_group_key(source_name, table_name) -%}
     {%- set identifiers = identity_identifier_columns()[source_name ~ ':' ~ table_name] -%}
-    md5_number_lower(concat_ws(
-        chr(31),
-        '{{ source_name }}:{{ table_name }}',
-        {%- for identifier in identifiers %}
-        coalesce(cast({{ identifier.column }} as varchar), chr(30)){{ "," if not loop.last }}
-        {%- endfor %}
-    ))
+    {%- set key_text -%}
+        concat_ws(
+            chr(31),
+            '{{ source_name }}:{{ table_name }}',
+            {%- for identifier in identifiers %}
+            coalesce(cast({{ identifier.column }} as varchar), chr(30)){{ "," if not loop.last }}
+            {%- endfor %}
+        )
+    {%- endset %}
+    {{ md5_64(key_text) }}
 {%- endmacro %}
 
 {#- The identifiers an identity group carries, as a list of (identifier_type, identifier_raw):

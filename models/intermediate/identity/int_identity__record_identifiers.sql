@@ -1,6 +1,6 @@
 -- One row per identifier an identity group carries, normalised, with why it is unusable. A
 -- usable business email also names its company's domain: that domain is a row of its own,
--- derived from the email. Nodes are keyed by the 128-bit MD5 of `<type>:<value>` (`node_key`),
+-- derived from the email. Nodes are keyed by 64 bits of the MD5 of `<type>:<value>` (`node_key`),
 -- so the graph joins on integers, not on text.
 {%- set identifier_types = ['domain'] -%}
 {%- for identifiers in identity_identifier_columns().values() -%}
@@ -109,19 +109,20 @@ expanded as (
                             {
                                 'identifier_type': identifier_type,
                                 'identifier_value': identifier_value,
-                                'derived_from_node_key': null::uhugeint
+                                'derived_from_node_key': null::ubigint
                             },
                             {
                                 'identifier_type': 'domain',
                                 'identifier_value': {{ email_domain('identifier_value') }},
-                                'derived_from_node_key': md5_number('email:' || identifier_value)
+                                'derived_from_node_key':
+                                {{ md5_64("'email:' || identifier_value") }}
                             }
                         ]
                 else [
                         {
                             'identifier_type': identifier_type,
                             'identifier_value': identifier_value,
-                            'derived_from_node_key': null::uhugeint
+                            'derived_from_node_key': null::ubigint
                         }
                     ]
             end
@@ -148,9 +149,7 @@ final as (
         flattened.identifier_value,
         case
             when flattened.identifier_value is not null
-                then md5_number(
-                        flattened.identifier_type || ':' || flattened.identifier_value
-                    )
+                then {{ md5_64("flattened.identifier_type || ':' || flattened.identifier_value") }}
         end as node_key,
         flattened.derived_from_node_key,
         case
