@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import threading
 import warnings
 from dataclasses import asdict, dataclass, field
 
@@ -210,6 +211,14 @@ class PropensitySettings:
         return f"precision>={self.target_precision:g}"
 
 
+#: liblinear draws its coordinate order from one random generator per process, seeded at the
+#: start of each fit: two fits on two threads at once draw from it in turn and stop (at a loose
+#: tolerance) at other weights. dbt runs Python models on threads of one process: the
+#: predictions and coefficients models, fitting the same customers at once, named two model
+#: versions. One liblinear fit at a time.
+_LIBLINEAR = threading.Lock()
+
+
 class LassoSelection(TransformerMixin, BaseEstimator):
     """Keep at most `max_features` columns of a standardised frame (see the module docstring)."""
 
@@ -235,7 +244,7 @@ class LassoSelection(TransformerMixin, BaseEstimator):
                 # only which weights are zero matters here
                 tol=1e-3,
             )
-            with warnings.catch_warnings():
+            with _LIBLINEAR, warnings.catch_warnings():
                 warnings.simplefilter("ignore", ConvergenceWarning)
                 return lasso.fit(values, y).coef_[0]
 
