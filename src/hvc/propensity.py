@@ -298,7 +298,12 @@ def _one_thread():
     """Fit and predict on one thread: on a shared machine, OpenMP and BLAS threads waiting on
     each other cost more than they save at this size (gradient boosting on two busy cores:
     fitting 5,000 customers 11 s against 1 s on one thread; predicting 120 held-out customers
-    through 200 trees 1.8 s against under 0.1 s), and one thread sums in one order."""
+    through 200 trees 1.8 s against under 0.1 s), and one thread sums in one order.
+
+    OpenMP limits are per thread. OpenBLAS has one limit per process, and threadpoolctl lets
+    only the first Python thread that sets it change it: on dbt's other thread this limit is
+    ignored, and BLAS runs on as many threads as that first thread last left it. The scores
+    come out the same to the bit on one or two BLAS threads."""
     return threadpool_limits(limits=1)
 
 
