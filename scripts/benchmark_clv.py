@@ -23,11 +23,8 @@ Not a test: run it by hand, e.g.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -36,9 +33,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from hvc import clv
+from hvc import clv, dbt
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 PLANTED_BGNBD = (0.25, 28.0, 0.8, 2.5)  # alpha in days
 PLANTED_GAMMA_GAMMA = (6.0, 4.0, 150.0)
 CALIBRATION_DAYS = 730
@@ -108,36 +104,20 @@ def in_process(summary: pd.DataFrame, draws: int) -> None:
 
 
 def run_dbt(workdir: Path, database: Path, select: list[str], draws: int) -> dict:
-    env = dict(os.environ)
-    env.update(
-        DBT_PROFILES_DIR=str(PROJECT_DIR),
-        HVC_DUCKDB_PATH=str(database),
-        HVC_RAW_DIR=str(workdir / "no-raw-files"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-    )
-    command = [
-        str(Path(sys.executable).with_name("dbt")),
-        "run",
-        "--select",
-        *select,
-        "--vars",
-        json.dumps({"clv_draws": draws}),
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
-    ]
     start = time.perf_counter()
-    result = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
+    result = dbt.run_dbt(
+        ["run", "--select", *select],
+        database=database,
+        raw_dir=workdir / "no-raw-files",
+        target_path=workdir / "target",
+        log_path=workdir / "logs",
+        variables={"clv_draws": draws},
+    )
     wall = time.perf_counter() - start
     if result.returncode != 0:
-        print(result.stdout[-4000:], result.stderr[-2000:])
+        print(result.output[-6000:])
         raise SystemExit("dbt run failed")
-    run_results = json.loads((workdir / "target" / "run_results.json").read_text())
-    models = {r["unique_id"].split(".")[-1]: r["execution_time"] for r in run_results["results"]}
-    return {"wall": wall, "models": models}
+    return {"wall": wall, "models": dbt.node_seconds(dbt.run_results(workdir / "target"))}
 
 
 def in_dbt(summary: pd.DataFrame, backtest: pd.DataFrame, draws: int, workdir: Path) -> None:

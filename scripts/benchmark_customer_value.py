@@ -21,9 +21,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -33,7 +31,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+from hvc import dbt
+
 VALUE_STEP = [
     "int_value__customer_orders",
     "int_value__customer_support",
@@ -329,26 +328,18 @@ def main() -> None:
         copy_facts(database, ORDER_TABLES, args.order_copies)
     if args.ticket_copies > 1:
         copy_facts(database, TICKET_TABLES, args.ticket_copies)
-    env = dict(os.environ)
-    env.update(
-        DBT_PROFILES_DIR=str(PROJECT_DIR),
-        HVC_DUCKDB_PATH=str(database),
-        HVC_RAW_DIR=str(world / "raw"),
-    )
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    common = ["--project-dir", str(PROJECT_DIR), "--log-path", str(scratch / "logs")]
 
     def run_dbt(*command: str, target: str) -> float:
         start = time.perf_counter()
-        done = subprocess.run(
-            [dbt, *command, *common, "--target-path", str(scratch / target)],
-            env=env,
-            cwd=PROJECT_DIR,
-            capture_output=True,
-            text=True,
+        done = dbt.run_dbt(
+            command,
+            database=database,
+            raw_dir=world / "raw",
+            target_path=scratch / target,
+            log_path=scratch / "logs",
         )
         if done.returncode:
-            sys.exit(done.stdout[-5000:])
+            sys.exit(done.output[-5000:])
         return time.perf_counter() - start
 
     done_already: list[str] = []
@@ -380,7 +371,7 @@ def main() -> None:
         "cautious",
         target="target_value",
     )
-    results = json.loads((scratch / "target_value" / "run_results.json").read_text())["results"]
+    results = dbt.run_results(scratch / "target_value")
     model_seconds = sum(r["execution_time"] for r in results if r["unique_id"].startswith("model."))
     test_seconds = sum(
         r["execution_time"] for r in results if not r["unique_id"].startswith("model.")

@@ -20,11 +20,8 @@ Other processes share the machine: timings are noisy, run it more than once.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import resource
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
@@ -33,9 +30,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from hvc import dbt
 from hvc.segmentation import INPUT_COLUMNS, SegmentationConfig, segment_customers, select_models
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 AS_OF = "2025-06-30 12:00:00"
 SEGMENTATION_MODELS = [
     "int_segmentation__customer_features",
@@ -171,36 +168,22 @@ def in_process(customers: pd.DataFrame) -> tuple[float, float, pd.DataFrame]:
     return selected - started, time.perf_counter() - selected, selection
 
 
-def dbt_build(workdir: Path, database: Path) -> tuple[float, int, dict]:
+def dbt_build(workdir: Path, database: Path) -> tuple[float, int, list[dict]]:
     """Wall seconds, peak RSS (MB) and run results of `dbt build` of the segmentation."""
-    env = dict(os.environ)
-    env.update(
-        DBT_PROFILES_DIR=str(PROJECT_DIR),
-        HVC_DUCKDB_PATH=str(database),
-        HVC_RAW_DIR=str(workdir / "no-raw-files"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
-    )
-    command = [
-        str(Path(sys.executable).with_name("dbt")),
-        "build",
-        "--select",
-        *SEGMENTATION_MODELS,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
-    ]
     started = time.perf_counter()
-    result = subprocess.run(command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True)
+    result = dbt.run_dbt(
+        ["build", "--select", *SEGMENTATION_MODELS],
+        database=database,
+        raw_dir=workdir / "no-raw-files",
+        target_path=workdir / "target",
+        log_path=workdir / "logs",
+    )
     seconds = time.perf_counter() - started
     if result.returncode != 0:
-        print(result.stdout[-6000:], result.stderr[-3000:])
+        print(result.output[-9000:])
         raise SystemExit("dbt build failed")
     peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
-    results = json.loads((workdir / "target" / "run_results.json").read_text())
-    return seconds, peak_mb, results
+    return seconds, peak_mb, dbt.run_results(workdir / "target")
 
 
 def main() -> None:
@@ -239,7 +222,7 @@ def main() -> None:
 
     seconds, peak_mb, results = dbt_build(workdir, database)
     print(f"dbt build of the segmentation: {seconds:.1f} s wall, peak RSS {peak_mb:,} MB (dbt)")
-    slowest = sorted(results["results"], key=lambda r: -r["execution_time"])[:8]
+    slowest = sorted(results, key=lambda r: -r["execution_time"])[:8]
     for result in slowest:
         print(f"  {result['execution_time']:6.1f} s  {result['unique_id']}")
     with duckdb.connect(str(database), read_only=True) as con:

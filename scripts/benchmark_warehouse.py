@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import shutil
 import subprocess
 import sys
@@ -24,7 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
+from hvc import dbt
+
 IDENTITY = [
     "path:models/intermediate/identity",
     "path:python_models/identity",
@@ -48,7 +48,7 @@ def timed(command: list[str], env: dict, log: Path) -> tuple[float, float]:
         done = subprocess.run(
             [sys.executable, "-c", PEAK_WRAPPER, *command],
             env=env,
-            cwd=PROJECT_DIR,
+            cwd=dbt.PROJECT_DIR,
             stdout=out,
             stderr=subprocess.PIPE,
             text=True,
@@ -94,25 +94,16 @@ def main() -> None:
 
     # views name their catalog, the file's stem: a copy keeps the name
     database = scratch / (args.staged.name if args.staged else "warehouse.duckdb")
-    env = dict(os.environ)
-    env.update(
-        DBT_PROFILES_DIR=str(PROJECT_DIR),
-        HVC_DUCKDB_PATH=str(database),
-        HVC_RAW_DIR=str(world / "raw"),
-    )
+    extra = {}
     if args.memory_limit:
-        env["HVC_MEMORY_LIMIT"] = args.memory_limit
+        extra["HVC_MEMORY_LIMIT"] = args.memory_limit
     if args.threads:
-        env["HVC_THREADS"] = str(args.threads)
-    dbt = str(Path(sys.executable).with_name("dbt"))
-    common = [
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(scratch / "target"),
-        "--log-path",
-        str(scratch / "logs"),
-    ]
+        extra["HVC_THREADS"] = str(args.threads)
+    env = dbt.dbt_env(database, world / "raw", extra)
+
+    def command(*arguments: str) -> list[str]:
+        return dbt.dbt_command(arguments, scratch / "target", scratch / "logs")
+
     print(
         f"{manifest['n_customers']:,} customers (seed {manifest['seed']}), {rows:,} raw rows; "
         f"memory limit {args.memory_limit or 'DuckDB default'}; "
@@ -121,21 +112,17 @@ def main() -> None:
     if args.staged:
         shutil.copy(args.staged, database)
         # parse once, as seeds and staging do otherwise: the timed run then reuses the parse
-        timed([dbt, "parse", *common], env, scratch / "parse.log")
+        timed(command("parse"), env, scratch / "parse.log")
     else:
-        seconds, peak = timed([dbt, "seed", *common], env, scratch / "seed.log")
-        seconds, peak = timed(
-            [dbt, "run", "--select", "staging", *common], env, scratch / "staging.log"
-        )
+        seconds, peak = timed(command("seed"), env, scratch / "seed.log")
+        seconds, peak = timed(command("run", "--select", "staging"), env, scratch / "staging.log")
         print(f"staging: dbt run {seconds:.1f} s, peak RSS {peak:,.0f} MiB")
 
     seconds, peak = timed(
-        [dbt, "run", "--select", *args.select.split(), *common], env, scratch / "run.log"
+        command("run", "--select", *args.select.split()), env, scratch / "run.log"
     )
-    results = json.loads((scratch / "target" / "run_results.json").read_text())["results"]
     timings = sorted(
-        ((r["unique_id"].split(".")[-1], r["execution_time"]) for r in results),
-        key=lambda item: -item[1],
+        dbt.node_seconds(dbt.run_results(scratch / "target")).items(), key=lambda item: -item[1]
     )
     models = sum(t for _, t in timings)
     print(

@@ -5,24 +5,12 @@ from __future__ import annotations
 import argparse
 import os
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 
-from hvc import __version__
+from hvc import __version__, dbt
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
 DEFAULT_DEMO_DIR = Path("data/demo")
-
-
-def _dbt_executable() -> str:
-    candidate = Path(sys.executable).with_name("dbt")
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which("dbt")
-    if found is None:
-        raise SystemExit("hvc: the dbt command is not installed in this environment")
-    return found
 
 
 def warehouse_path() -> Path:
@@ -34,14 +22,9 @@ def warehouse_path() -> Path:
 
 
 def run_dbt(args: list[str], raw_dir: Path | None = None) -> int:
-    """Run a dbt command in the project directory; returns dbt's exit code."""
-    env = dict(os.environ)
-    env.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
-    if raw_dir is not None:
-        env["HVC_RAW_DIR"] = str(raw_dir)
-    command = [_dbt_executable(), *args, "--project-dir", str(PROJECT_DIR)]
-    print("hvc: " + " ".join(command[0:1] + args), file=sys.stderr, flush=True)
-    return subprocess.call(command, env=env, cwd=PROJECT_DIR)
+    """Run a dbt command in the project, its output on this terminal; returns dbt's exit code."""
+    print("hvc: " + " ".join([dbt.dbt_executable(), *args]), file=sys.stderr, flush=True)
+    return dbt.run_dbt(args, raw_dir=raw_dir, capture=False).returncode
 
 
 def cmd_generate(ns: argparse.Namespace) -> int:

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import os
-import subprocess
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+from hvc import dbt
+from hvc.dbt import PROJECT_DIR
+
 SHARED_DATA = Path(os.environ.get("HVC_SHARED_DATA", PROJECT_DIR.parent / "shared" / "data"))
 
 # Small enough to build in seconds, large enough that every planted problem occurs.
@@ -37,29 +36,15 @@ def run_dbt(
     """Run dbt in the project with its own database, target and log folders under `workdir`."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "warehouse.duckdb"
-    env = dict(os.environ)
-    env.update(
-        DBT_PROFILES_DIR=str(PROJECT_DIR),
-        HVC_DUCKDB_PATH=str(database),
-        HVC_RAW_DIR=str(raw_dir if raw_dir is not None else workdir / "no-raw-files"),
-        DBT_SEND_ANONYMOUS_USAGE_STATS="false",
+    result = dbt.run_dbt(
+        args,
+        database=database,
+        raw_dir=raw_dir if raw_dir is not None else workdir / "no-raw-files",
+        target_path=workdir / "target",
+        log_path=workdir / "logs",
+        variables=variables,
     )
-    command = [
-        str(Path(sys.executable).with_name("dbt")),
-        *args,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--target-path",
-        str(workdir / "target"),
-        "--log-path",
-        str(workdir / "logs"),
-    ]
-    if variables:
-        command += ["--vars", json.dumps(variables)]
-    result = subprocess.run(
-        command, env=env, cwd=PROJECT_DIR, capture_output=True, text=True, check=False
-    )
-    return DbtRun(result.returncode, result.stdout + result.stderr, database)
+    return DbtRun(result.returncode, result.output, database)
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,129 @@
+"""Run dbt in this project: one place for the executable, the environment and the command line.
+
+The CLI streams dbt's output to the terminal; tests and benchmarks capture it, usually against
+their own DuckDB file (env var `HVC_DUCKDB_PATH`, read by `profiles.yml`), raw folder
+(`HVC_RAW_DIR`) and target and log folders, so that builds never share files.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+#: The dbt project: `dbt_project.yml`, `profiles.yml`, models, seeds.
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class DbtResult:
+    """The outcome of one dbt command: its exit code and, when captured, stdout + stderr."""
+
+    returncode: int
+    output: str
+
+
+def dbt_executable() -> str:
+    """The `dbt` of this Python environment, else the one on PATH."""
+    candidate = Path(sys.executable).with_name("dbt")
+    if candidate.exists():
+        return str(candidate)
+    found = shutil.which("dbt")
+    if found is None:
+        raise SystemExit("hvc: the dbt command is not installed in this environment")
+    return found
+
+
+def dbt_env(
+    database: Path | None = None,
+    raw_dir: Path | None = None,
+    extra: Mapping[str, str] | None = None,
+) -> dict[str, str]:
+    """The environment of a dbt command: this process's, with the project's profile.
+
+    Parameters
+    ----------
+    database : the DuckDB file to write (`HVC_DUCKDB_PATH`); it needs the project's profile,
+        so `DBT_PROFILES_DIR` is then the project whatever it was, else only a default.
+    raw_dir : the folder of raw exports (`HVC_RAW_DIR`).
+    extra : further variables, set last.
+    """
+    env = dict(os.environ)
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    if database is not None:
+        env["DBT_PROFILES_DIR"] = str(PROJECT_DIR)
+        env["HVC_DUCKDB_PATH"] = str(database)
+    else:
+        env.setdefault("DBT_PROFILES_DIR", str(PROJECT_DIR))
+    if raw_dir is not None:
+        env["HVC_RAW_DIR"] = str(raw_dir)
+    env.update(extra or {})
+    return env
+
+
+def dbt_command(
+    args: Sequence[str],
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+    variables: Mapping[str, object] | None = None,
+) -> list[str]:
+    """The command line of `dbt <args>` in the project, with optional target and log folders
+    and `--vars` (given as a mapping, passed as JSON)."""
+    command = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR)]
+    if target_path is not None:
+        command += ["--target-path", str(target_path)]
+    if log_path is not None:
+        command += ["--log-path", str(log_path)]
+    if variables:
+        command += ["--vars", json.dumps(dict(variables))]
+    return command
+
+
+def run_dbt(
+    args: Sequence[str],
+    *,
+    database: Path | None = None,
+    raw_dir: Path | None = None,
+    target_path: Path | None = None,
+    log_path: Path | None = None,
+    variables: Mapping[str, object] | None = None,
+    env: Mapping[str, str] | None = None,
+    capture: bool = True,
+) -> DbtResult:
+    """Run `dbt <args>` in the project directory.
+
+    Parameters
+    ----------
+    args : the dbt command and its arguments, e.g. `["build", "--select", "staging"]`.
+    database, raw_dir, env : see `dbt_env`.
+    target_path, log_path, variables : see `dbt_command`.
+    capture : keep stdout and stderr in the result (else they go to this process's).
+
+    Returns
+    -------
+    DbtResult with dbt's exit code and its output (empty when not captured).
+    """
+    command = dbt_command(args, target_path, log_path, variables)
+    environment = dbt_env(database, raw_dir, env)
+    if not capture:
+        return DbtResult(subprocess.call(command, env=environment, cwd=PROJECT_DIR), "")
+    done = subprocess.run(
+        command, env=environment, cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+    )
+    return DbtResult(done.returncode, done.stdout + done.stderr)
+
+
+def run_results(target_path: Path) -> list[dict]:
+    """The results of the last dbt command that wrote to `target_path` (`run_results.json`):
+    one dict per node with its `unique_id`, `status` and `execution_time` in seconds."""
+    return json.loads((Path(target_path) / "run_results.json").read_text())["results"]
+
+
+def node_seconds(results: list[dict]) -> dict[str, float]:
+    """Execution seconds per node name (the last part of its `unique_id`)."""
+    return {result["unique_id"].split(".")[-1]: result["execution_time"] for result in results}
