@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import run_dbt
+from helpers.warehouse import run_dbt
 
 ROWS = 541_909
 EXACT_DUPLICATES = 5_268

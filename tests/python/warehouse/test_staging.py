@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import World, run_dbt
+from helpers.warehouse import World, run_dbt
 
 # Each raw table's var and default file pattern, as the source YAMLs declare them.
 RAW_TABLES = {

@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from conftest import World
+from helpers.warehouse import World
 
 SELLER_DOMAIN = "larkspurplugins.com"
 

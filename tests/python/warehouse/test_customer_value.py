@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import yaml
 
-from conftest import PROJECT_DIR, World
+from helpers.warehouse import World
+from hvc.dbt import PROJECT_DIR
 
 DEFAULT_COST_PER_OPEN_DAY = 10
 

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from sklearn.metrics import roc_auc_score
 
-from conftest import World, run_dbt
+from helpers.warehouse import World, run_dbt
 from hvc.generate import generate_world
 from hvc.propensity_metrics import expected_calibration_error
 

@@ -13,7 +13,6 @@ import pytest
 from sklearn.linear_model import LogisticRegression
 
 from hvc.generate import generate_world
-from hvc.progress import StderrProgress
 
 N_CUSTOMERS = 4000
 SEED = 11
@@ -138,11 +137,6 @@ def test_manifest_lists_every_source_table_and_progress_reaches_the_end(world) -
     assert manifest["seed"] == SEED and manifest["n_customers"] == N_CUSTOMERS
     assert json.loads((root / "manifest.json").read_text()) == manifest
     assert calls[-1][1] == calls[-1][2] and [c[1] for c in calls] == list(range(1, len(calls) + 1))
-
-
-def test_stderr_progress_prints_step_and_elapsed(capsys) -> None:
-    StderrProgress()("edd.payments", 2, 9)
-    assert "[2/9] edd.payments (" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("key", sorted(CHECKS))

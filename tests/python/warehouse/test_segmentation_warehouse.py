@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import World
+from helpers.warehouse import World
 from hvc.segmentation import INPUT_COLUMNS, SegmentationConfig, segment_and_select
 
 MARTS = [

@@ -10,7 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from conftest import World, run_dbt
+from helpers.warehouse import World, run_dbt
 from hvc.evaluation import identity_scores
 
 SHARED_MAILBOX = "accounts@sharedmailbox-agency.com"

@@ -1,0 +1,44 @@
+"""Fixtures of the warehouse tests: a small generated world, and the warehouse dbt builds from
+it. Every test in this folder is marked `dbt` (see the conftest one folder up)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from helpers.warehouse import WORLD_CUSTOMERS, WORLD_SEED, World, run_dbt
+
+
+@pytest.fixture(scope="session")
+def world(tmp_path_factory: pytest.TempPathFactory) -> World:
+    from hvc.generate import generate_world
+
+    root = tmp_path_factory.mktemp("world")
+    manifest = generate_world(root, n_customers=WORLD_CUSTOMERS, seed=WORLD_SEED)
+    return World(root, manifest)
+
+
+@pytest.fixture(scope="session")
+def warehouse(world: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full `dbt build` (models, data tests, unit tests) on the small world."""
+    run = run_dbt(["build"], tmp_path_factory.mktemp("build"), world.raw)
+    assert run.returncode == 0, run.output[-6000:]
+    return run.database
+
+
+@pytest.fixture(scope="session")
+def real_online_retail_build(shared_data: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The full `dbt build` with only the real Online Retail Parquet file (every other source
+    builds empty), built once for every test that reads it."""
+    path = shared_data / "online_retail" / "Online_Retail.parquet"
+    if not path.is_file():
+        pytest.skip(f"{path} not found")
+    run = run_dbt(
+        ["build"],
+        tmp_path_factory.mktemp("real_parquet"),
+        raw_dir=None,
+        variables={"raw_online_retail__invoice_lines": str(path)},
+    )
+    assert run.returncode == 0, run.output[-6000:]
+    return run.database
