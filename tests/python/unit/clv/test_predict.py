@@ -1,0 +1,112 @@
+"""hvc.clv.predict: predictions and the forecast on simulated customers whose parameters are
+known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.clv_simulation import PLANTED_BGNBD, PLANTED_GAMMA_GAMMA
+from hvc import clv
+
+
+def test_predictions_rank_customers_like_their_true_rates(
+    simulated: pd.DataFrame, simulated_parameters: pd.DataFrame
+) -> None:
+    """Predictions from the fitted parameters rank customers by their true rate and spend as
+    well as predictions from the planted parameters do (within 0.01 Spearman)."""
+    fitted = clv.predict_customers(simulated, simulated_parameters, n_draws=0)
+    planted = clv.expected_purchases(
+        PLANTED_BGNBD,
+        180.0,
+        simulated["frequency"],
+        simulated["recency_days"],
+        simulated["age_days"],
+    )
+    planted_spend = clv.expected_spend(
+        PLANTED_GAMMA_GAMMA, simulated["frequency"], simulated["mean_repeat_purchase_amount"]
+    )
+    truth = simulated["true_lambda"] * simulated["is_alive"]
+    rank = pd.Series.corr
+    fit_rho = rank(fitted["expected_purchases_180_days"], truth, method="spearman")
+    planted_rho = rank(pd.Series(planted), truth, method="spearman")
+    assert planted_rho > 0.3
+    assert fit_rho > planted_rho - 0.01
+    spend_truth = simulated["true_mean_spend"]
+    fit_rho = rank(fitted["expected_order_value"], spend_truth, method="spearman")
+    assert fit_rho > rank(pd.Series(planted_spend), spend_truth, method="spearman") - 0.01
+
+
+def test_predictions_are_consistent_and_deterministic(
+    simulated: pd.DataFrame, simulated_parameters: pd.DataFrame
+) -> None:
+    sample = simulated.iloc[:3000]
+    first = clv.predict_customers(sample, simulated_parameters, n_draws=40, random_state=5)
+    again = clv.predict_customers(sample, simulated_parameters, n_draws=40, random_state=5)
+    pd.testing.assert_frame_equal(first, again)
+    assert list(first.columns) == clv.PREDICTION_COLUMNS
+    assert first["customer_key"].tolist() == sample["customer_key"].tolist()
+    assert first[clv.PREDICTION_COLUMNS[2:]].notna().all().all()
+    p = first["probability_alive"]
+    assert ((p > 0) & (p <= 1)).all()
+    e30, e90, e180 = (first[f"expected_purchases_{d}_days"] for d in (30, 90, 180))
+    assert ((e30 <= e90) & (e90 <= e180)).all()
+    revenue = first["expected_purchases_90_days"] * first["expected_order_value"]
+    assert first["expected_revenue_90_days"].to_numpy() == pytest.approx(revenue.to_numpy())
+    for name in ("expected_revenue_90_days", "clv_12_months"):
+        low, point, high = first[f"{name}_lower"], first[name], first[f"{name}_upper"]
+        assert (low <= high).all()
+        # the estimate sits inside its own draws' interval for nearly every customer
+        assert ((low <= point) & (point <= high)).mean() > 0.95
+    # 12 months of discounted revenue exceed 3 months of undiscounted revenue
+    assert (first["clv_12_months"] > first["expected_revenue_90_days"]).all()
+
+
+def test_clv_is_the_discounted_sum_of_monthly_revenue(
+    simulated: pd.DataFrame, simulated_parameters: pd.DataFrame
+) -> None:
+    sample = simulated.iloc[:500]
+    predicted = clv.predict_customers(sample, simulated_parameters, n_draws=0)
+    bg, gg = clv.fits_from_parameters(simulated_parameters)["simulated"]
+    end = pd.Timestamp(sample["calibration_end_date"].iloc[0])
+    ends = [(end + pd.DateOffset(months=k) - end).days for k in range(1, 13)]
+    expected = clv.customer_lifetime_value(
+        bg.params,
+        gg.params,
+        sample["frequency"],
+        sample["recency_days"],
+        sample["age_days"],
+        sample["mean_repeat_purchase_amount"],
+        ends,
+        1.1 ** (-np.arange(1, 13) / 12),
+    )
+    assert predicted["clv_12_months"].to_numpy() == pytest.approx(np.asarray(expected))
+
+
+def test_forecast_totals_add_up_to_the_customer_expectations(
+    simulated: pd.DataFrame, simulated_parameters: pd.DataFrame
+) -> None:
+    sample = simulated.iloc[:4000]
+    segments = sample[["customer_key"]].assign(
+        segment=np.where(sample["frequency"] >= 3, "Insiders", "Other customers")
+    )
+    forecast = clv.forecast_revenue(sample, simulated_parameters, segments, n_draws=40)
+    assert list(forecast.columns) == clv.FORECAST_COLUMNS
+    assert sorted(forecast["segment"].unique()) == ["All customers", "Insiders", "Other customers"]
+    by = forecast.set_index(["segment", "month_number"])
+    total = by.loc["All customers", "expected_revenue"]
+    parts = by.loc["Insiders", "expected_revenue"] + by.loc["Other customers", "expected_revenue"]
+    assert total.to_numpy() == pytest.approx(parts.to_numpy())
+    assert by.loc["All customers", "customers"].iloc[0] == len(sample)
+    # six months of expected revenue = each customer's expectation to the sixth month's end
+    bg, gg = clv.fits_from_parameters(simulated_parameters)["simulated"]
+    end = pd.Timestamp(sample["calibration_end_date"].iloc[0])
+    horizon = (end + pd.DateOffset(months=6) - end).days
+    per_customer = clv.expected_purchases(
+        bg.params, horizon, sample["frequency"], sample["recency_days"], sample["age_days"]
+    ) * clv.expected_spend(gg.params, sample["frequency"], sample["mean_repeat_purchase_amount"])
+    assert total.sum() == pytest.approx(per_customer.sum())
+    assert (forecast["expected_revenue_lower"] <= forecast["expected_revenue"]).all()
+    assert (forecast["expected_revenue"] <= forecast["expected_revenue_upper"]).all()
+    assert forecast["period_start_date"].iloc[0] == (end + pd.Timedelta(days=1)).date()
