@@ -135,7 +135,7 @@ def main() -> None:
     if not (args.scores if args.scores is not None else rows <= 5_000_000):
         print("identity scores: skipped (--scores to compute them)")
         return
-    from hvc.evaluation import identity_scores
+    from hvc.identity import identity_scores
 
     scores = identity_scores(database, world / "truth")
     print(scores[["scope", "precision", "recall", "f1", "exact_share", "items"]].to_string())

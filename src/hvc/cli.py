@@ -103,7 +103,7 @@ def cmd_demo(ns: argparse.Namespace) -> int:
     if code:
         print("hvc: dbt build failed; see the log above", file=sys.stderr)
         return code
-    from hvc.evaluation import identity_scores
+    from hvc.identity import identity_scores
 
     identity_scores(warehouse_path(), out / "truth")
     return cmd_summary(ns)

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from helpers.warehouse import World, run_dbt
-from hvc.evaluation import identity_scores
+from hvc.identity import identity_scores
 
 SHARED_MAILBOX = "accounts@sharedmailbox-agency.com"
 

@@ -1,4 +1,4 @@
-"""Tests for identity resolution: components, hub hold-back and pairwise scores."""
+"""hvc.identity.components: connected components, hub hold-back, row-order independence."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from hvc import identity
 from hvc.identity import (
     COMPONENT_COLUMNS,
+    components,
     pairwise_scores,
     resolve_components,
     resolve_numbered_components,
@@ -92,12 +92,12 @@ def test_result_does_not_depend_on_row_order_or_edge_direction():
 def test_exact_path_gives_the_same_result(monkeypatch):
     nodes, edges = random_graph(3_000, 3_500, seed=5)
     expected = resolve_components(nodes, edges, max_links=3)
-    monkeypatch.setattr(identity, "_encode_by_hash", lambda con, nodes_in: None)
+    monkeypatch.setattr(components, "_encode_by_hash", lambda con, nodes_in: None)
     pd.testing.assert_frame_equal(resolve_components(nodes, edges, max_links=3), expected)
 
 
 def test_hash_ties_fall_back_to_an_order_still_free_of_row_order(monkeypatch):
-    monkeypatch.setattr(identity, "_HASH", "hash({}) % 5")
+    monkeypatch.setattr(components, "_HASH", "hash({}) % 5")
     nodes, edges = random_graph(1_000, 800, seed=11)
     result = resolve_components(nodes, edges)
     shuffled = resolve_components(
@@ -226,63 +226,6 @@ def test_business_domain_uses_the_domain_limit():
     assert strict.component_id.nunique() == 8
 
 
-def test_pairwise_scores_perfect():
-    scores = pairwise_scores(["A", "A", "B", "B", "B"], [1, 1, 2, 2, 2])
-    assert scores == {
-        "precision": 1.0,
-        "recall": 1.0,
-        "f1": 1.0,
-        "exact_share": 1.0,
-        "items": 5,
-        "true_clusters": 2,
-        "predicted_clusters": 2,
-        "true_pairs": 4,
-        "predicted_pairs": 4,
-        "correct_pairs": 4,
-    }
-
-
-def test_pairwise_scores_one_wrong_merge():
-    # True pairs: A 1 + B 1 = 2. Predicted {A,A,B,B}: 6 pairs, 2 of them right.
-    scores = pairwise_scores(["A", "A", "B", "B", "C"], [1, 1, 1, 1, 2])
-    assert scores["precision"] == pytest.approx(2 / 6)
-    assert scores["recall"] == 1.0
-    assert scores["f1"] == pytest.approx(0.5)
-    assert scores["exact_share"] == pytest.approx(1 / 3)
-    assert (scores["true_pairs"], scores["predicted_pairs"], scores["correct_pairs"]) == (2, 6, 2)
-    assert (scores["true_clusters"], scores["predicted_clusters"]) == (3, 2)
-
-
-def test_pairwise_scores_one_split():
-    # True pairs: A 3 + B 1 = 4. A split 2 + 1: 1 predicted pair in A, 1 in B.
-    scores = pairwise_scores(["A", "A", "A", "B", "B"], [1, 1, 2, 3, 3])
-    assert scores["precision"] == 1.0
-    assert scores["recall"] == 0.5
-    assert scores["f1"] == pytest.approx(2 / 3)
-    assert scores["exact_share"] == 0.5
-    assert (scores["true_clusters"], scores["predicted_clusters"]) == (2, 3)
-
-
-def test_pairwise_scores_skip_items_without_truth_and_split_unassigned_items():
-    truth = pd.Series(["A", "A", "A", None, "B", "B"])
-    predicted = pd.array([1, 1, pd.NA, 1, pd.NA, pd.NA], dtype="Int64")
-    scores = pairwise_scores(truth, predicted)
-    # Scored: A = {1, 1, own}, B = {own, own}: 1 correct pair of 4 true, 1 predicted.
-    assert scores["items"] == 5
-    assert scores["true_pairs"] == 4
-    assert scores["predicted_pairs"] == 1
-    assert scores["correct_pairs"] == 1
-    assert scores["precision"] == 1.0
-    assert scores["recall"] == 0.25
-    assert scores["predicted_clusters"] == 4
-    assert scores["exact_share"] == 0.0
-
-
-def test_pairwise_scores_reject_different_lengths():
-    with pytest.raises(ValueError, match="length"):
-        pairwise_scores(["A", "B"], [1])
-
-
 def test_performance_200k_nodes():
     nodes, edges = random_graph(200_000, 200_000, seed=2)
     start = time.perf_counter()
@@ -290,26 +233,6 @@ def test_performance_200k_nodes():
     seconds = time.perf_counter() - start
     assert len(result) == 200_000
     assert seconds < 10, f"{seconds:.1f} s"
-
-
-def test_explain_link_returns_the_shortest_chain_of_records() -> None:
-    from hvc.identity import explain_link
-
-    edges = pd.DataFrame(
-        {
-            "node_a": ["a", "b", "c", "a"],
-            "node_b": ["b", "c", "d", "x"],
-            "record": ["r1", "r2", "r3", "r4"],
-        }
-    )
-    path = explain_link(edges, "a", "d")
-    assert path.to_dict("list") == {
-        "hop": [1, 2, 3],
-        "from_node": ["a", "b", "c"],
-        "to_node": ["b", "c", "d"],
-        "record": ["r1", "r2", "r3"],
-    }
-    assert explain_link(edges, "a", "nowhere").empty
 
 
 def _partition(labels: pd.Series, keys: pd.Series) -> set[frozenset]:

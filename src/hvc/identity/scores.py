@@ -1,13 +1,15 @@
-"""Grade the warehouse against the demo generator's ground truth (never read by dbt)."""
+"""Identity resolution scored: pairwise precision and recall of a clustering, and the
+warehouse graded against the demo generator's ground truth (never read by dbt)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from hvc.identity import pairwise_scores
+from hvc.identity.components import _distinct
 
 # Identifier kinds that can link a record to records of other tools. A record carrying none
 # (an anonymous chat lead, a payment whose only email is junk) cannot be linked by any rule.
@@ -82,6 +84,71 @@ left join cross_tool on items.record_key = cross_tool.record_key
 where items.true_customer is not null
 order by items.record_key
 """
+
+
+def pairwise_scores(truth: pd.Series | np.ndarray, predicted: pd.Series | np.ndarray) -> dict:
+    """Pairwise precision, recall and F1 of a clustering of items against the truth.
+
+    A pair of items is a true pair when both have the same true cluster and a predicted pair
+    when both have the same predicted cluster. Counts come from the contingency table
+    (n * (n - 1) / 2 per cell, row and column), never by listing pairs. Items with a null true
+    cluster belong to no customer and are left out; an item with a null predicted cluster is
+    a cluster of its own. With no predicted (true) pairs, precision (recall) is 1.
+
+    Parameters
+    ----------
+    truth : true cluster per item.
+    predicted : predicted cluster per item, same length.
+
+    Returns
+    -------
+    dict with `precision`, `recall`, `f1`, `exact_share` (share of true clusters whose items
+    are exactly one predicted cluster's items, among the scored items), `items`,
+    `true_clusters`, `predicted_clusters`, `true_pairs`, `predicted_pairs`, `correct_pairs`.
+    """
+    truth_codes, _ = pd.factorize(pd.Series(truth, copy=False))
+    predicted_codes, _ = pd.factorize(pd.Series(predicted, copy=False))
+    if len(truth_codes) != len(predicted_codes):
+        raise ValueError("truth and predicted differ in length")
+    unassigned = predicted_codes < 0
+    predicted_codes[unassigned] = predicted_codes.max(initial=-1) + 1 + np.arange(unassigned.sum())
+
+    scored = truth_codes >= 0
+    truth_codes = truth_codes[scored].astype(np.int64)
+    predicted_codes, _ = pd.factorize(predicted_codes[scored])
+    predicted_codes = predicted_codes.astype(np.int64)
+    n_true = int(truth_codes.max(initial=-1)) + 1
+    n_predicted = int(predicted_codes.max(initial=-1)) + 1
+    true_sizes = np.bincount(truth_codes, minlength=n_true)
+    predicted_sizes = np.bincount(predicted_codes, minlength=n_predicted)
+    cells, cell_sizes = _distinct(truth_codes * n_predicted + predicted_codes)
+    cell_true, cell_predicted = np.divmod(cells, max(n_predicted, 1))
+
+    true_pairs = _pairs(true_sizes)
+    predicted_pairs = _pairs(predicted_sizes)
+    correct_pairs = _pairs(cell_sizes)
+    precision = correct_pairs / predicted_pairs if predicted_pairs else 1.0
+    recall = correct_pairs / true_pairs if true_pairs else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    exact = (cell_sizes == true_sizes[cell_true]) & (cell_sizes == predicted_sizes[cell_predicted])
+    return {
+        "precision": float(precision),
+        "recall": float(recall),
+        "f1": float(f1),
+        "exact_share": float(exact.sum() / n_true) if n_true else float("nan"),
+        "items": int(len(truth_codes)),
+        "true_clusters": n_true,
+        "predicted_clusters": n_predicted,
+        "true_pairs": true_pairs,
+        "predicted_pairs": predicted_pairs,
+        "correct_pairs": correct_pairs,
+    }
+
+
+def _pairs(sizes: np.ndarray) -> int:
+    """Pairs within clusters of these sizes."""
+    sizes = sizes.astype(np.int64)
+    return int((sizes * (sizes - 1) // 2).sum())
 
 
 def identity_items(con: duckdb.DuckDBPyConnection, truth_dir: Path) -> pd.DataFrame:

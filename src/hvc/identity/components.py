@@ -273,6 +273,7 @@ def _resolve(
 def _edges_avoiding(
     removed: np.ndarray, low: np.ndarray, high: np.ndarray
 ) -> tuple[np.ndarray, np.ndarray]:
+    """The edges with neither end among the `removed` nodes."""
     keep = ~(removed[low] | removed[high])
     return low[keep], high[keep]
 
@@ -289,119 +290,9 @@ def _components_touched(
     return np.bincount(distinct // n, minlength=n) if n else np.zeros(0, dtype=np.int64)
 
 
-def pairwise_scores(truth: pd.Series | np.ndarray, predicted: pd.Series | np.ndarray) -> dict:
-    """Pairwise precision, recall and F1 of a clustering of items against the truth.
-
-    A pair of items is a true pair when both have the same true cluster and a predicted pair
-    when both have the same predicted cluster. Counts come from the contingency table
-    (n * (n - 1) / 2 per cell, row and column), never by listing pairs. Items with a null true
-    cluster belong to no customer and are left out; an item with a null predicted cluster is
-    a cluster of its own. With no predicted (true) pairs, precision (recall) is 1.
-
-    Parameters
-    ----------
-    truth : true cluster per item.
-    predicted : predicted cluster per item, same length.
-
-    Returns
-    -------
-    dict with `precision`, `recall`, `f1`, `exact_share` (share of true clusters whose items
-    are exactly one predicted cluster's items, among the scored items), `items`,
-    `true_clusters`, `predicted_clusters`, `true_pairs`, `predicted_pairs`, `correct_pairs`.
-    """
-    truth_codes, _ = pd.factorize(pd.Series(truth, copy=False))
-    predicted_codes, _ = pd.factorize(pd.Series(predicted, copy=False))
-    if len(truth_codes) != len(predicted_codes):
-        raise ValueError("truth and predicted differ in length")
-    unassigned = predicted_codes < 0
-    predicted_codes[unassigned] = predicted_codes.max(initial=-1) + 1 + np.arange(unassigned.sum())
-
-    scored = truth_codes >= 0
-    truth_codes = truth_codes[scored].astype(np.int64)
-    predicted_codes, _ = pd.factorize(predicted_codes[scored])
-    predicted_codes = predicted_codes.astype(np.int64)
-    n_true = int(truth_codes.max(initial=-1)) + 1
-    n_predicted = int(predicted_codes.max(initial=-1)) + 1
-    true_sizes = np.bincount(truth_codes, minlength=n_true)
-    predicted_sizes = np.bincount(predicted_codes, minlength=n_predicted)
-    cells, cell_sizes = _distinct(truth_codes * n_predicted + predicted_codes)
-    cell_true, cell_predicted = np.divmod(cells, max(n_predicted, 1))
-
-    true_pairs = _pairs(true_sizes)
-    predicted_pairs = _pairs(predicted_sizes)
-    correct_pairs = _pairs(cell_sizes)
-    precision = correct_pairs / predicted_pairs if predicted_pairs else 1.0
-    recall = correct_pairs / true_pairs if true_pairs else 1.0
-    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    exact = (cell_sizes == true_sizes[cell_true]) & (cell_sizes == predicted_sizes[cell_predicted])
-    return {
-        "precision": float(precision),
-        "recall": float(recall),
-        "f1": float(f1),
-        "exact_share": float(exact.sum() / n_true) if n_true else float("nan"),
-        "items": int(len(truth_codes)),
-        "true_clusters": n_true,
-        "predicted_clusters": n_predicted,
-        "true_pairs": true_pairs,
-        "predicted_pairs": predicted_pairs,
-        "correct_pairs": correct_pairs,
-    }
-
-
-def _pairs(sizes: np.ndarray) -> int:
-    sizes = sizes.astype(np.int64)
-    return int((sizes * (sizes - 1) // 2).sum())
-
-
 def _distinct(values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Sorted distinct values and their counts (`np.unique` is many times slower here)."""
     ordered = np.sort(values)
     starts = np.flatnonzero(np.concatenate(([len(ordered) > 0], ordered[1:] != ordered[:-1])))
     counts = np.diff(np.append(starts, len(ordered)))
     return ordered[starts], counts
-
-
-def explain_link(edges: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
-    """The shortest chain of links that puts two identifiers in one customer.
-
-    Parameters
-    ----------
-    edges : the customer's links, as in `identity_merge_audit`: `node_a`, `node_b` and any
-        columns describing the link (e.g. the example record).
-    start, end : two node ids, `<type>:<value>`.
-
-    Returns
-    -------
-    One row per hop, in order from `start` to `end`: `hop`, `from_node`, `to_node` and the
-    edge's other columns. Empty when the two are not linked.
-    """
-    if start == end:
-        return pd.DataFrame(columns=["hop", "from_node", "to_node", *edges.columns[2:]])
-    neighbours: dict[str, list[tuple[str, int]]] = {}
-    for position, (a, b) in enumerate(zip(edges.node_a, edges.node_b, strict=True)):
-        neighbours.setdefault(a, []).append((b, position))
-        neighbours.setdefault(b, []).append((a, position))
-    came_from: dict[str, tuple[str, int]] = {start: (start, -1)}
-    frontier = [start]
-    while frontier and end not in came_from:
-        next_frontier = []
-        for node in frontier:
-            for other, position in sorted(neighbours.get(node, [])):
-                if other not in came_from:
-                    came_from[other] = (node, position)
-                    next_frontier.append(other)
-        frontier = next_frontier
-    if end not in came_from:
-        return pd.DataFrame(columns=["hop", "from_node", "to_node", *edges.columns[2:]])
-    hops = []
-    node = end
-    while node != start:
-        previous, position = came_from[node]
-        hops.append((previous, node, position))
-        node = previous
-    hops.reverse()
-    rows = edges.iloc[[position for _, _, position in hops]].drop(columns=["node_a", "node_b"])
-    rows.insert(0, "to_node", [to for _, to, _ in hops])
-    rows.insert(0, "from_node", [frm for frm, _, _ in hops])
-    rows.insert(0, "hop", range(1, len(hops) + 1))
-    return rows.reset_index(drop=True)
