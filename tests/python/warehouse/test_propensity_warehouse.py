@@ -14,7 +14,7 @@ from sklearn.metrics import roc_auc_score
 
 from helpers.warehouse import World, run_dbt
 from hvc.generate import generate_world
-from hvc.propensity_metrics import expected_calibration_error
+from hvc.propensity.metrics import expected_calibration_error
 
 # The demo world (`hvc generate` defaults). The session world (600 customers) leaves about 120
 # customers in the holdout, too few to compare AUCs within 5 %; 5,000 leaves a thousand.

@@ -144,6 +144,7 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         self.min_level_count = min_level_count
 
     def fit(self, facts: pd.DataFrame, y=None) -> CandidateFeatures:
+        """Learn the levels, population ratios and shares, and the scales, from the rows fitted."""
         self.levels_: dict[str, list[str]] = {}
         self.shares_: dict[str, np.ndarray] = {}
         for group, missing in CATEGORICAL_FEATURES.items():
@@ -177,6 +178,7 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         return self
 
     def transform(self, facts: pd.DataFrame) -> pd.DataFrame:
+        """The design matrix: level indicators (or shares), indicators, standardised numbers."""
         blocks = []
         for group, levels in self.levels_.items():
             values = self._pool(group, _category_values(facts[group]))
@@ -197,6 +199,7 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         return pd.DataFrame(np.hstack(blocks), columns=self.feature_names_, index=facts.index)
 
     def get_feature_names_out(self, input_features=None) -> np.ndarray:
+        """The design matrix's column names."""
         return np.array(self.feature_names_, dtype=object)
 
     def numeric_scale(self, name: str) -> float:
@@ -204,11 +207,13 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         return float(self.numeric_sds_[NUMERIC_FEATURES.index(name)])
 
     def _pool(self, group: str, values: pd.Series) -> pd.Series:
+        """Values of a categorical feature with rare levels pooled into `other`."""
         known = set(self.levels_[group]) - {"other", "unknown"}
         pooled = values.where(values.isna() | values.isin(known), "other")
         return pooled
 
     def _numeric(self, facts: pd.DataFrame) -> pd.DataFrame:
+        """The numeric features before standardising: log employees and the shrunk ratios."""
         columns = {}
         columns["log_employees"] = _log_employees(facts, self.business_log_employees_)
         for name, ratio in RATIOS.items():
@@ -222,6 +227,7 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
 
 
 def _category_values(values: pd.Series) -> pd.Series:
+    """Text values stripped; empty or non-text values become None."""
     text = values.astype("object")
     text = text.where(text.notna(), None)
     text = text.map(lambda value: value.strip() if isinstance(value, str) else value)
@@ -229,6 +235,7 @@ def _category_values(values: pd.Series) -> pd.Series:
 
 
 def _known_business_sizes(facts: pd.DataFrame) -> np.ndarray:
+    """log10 employees of the businesses whose size the CRM knows."""
     count = facts["employee_count"].astype(float)
     business = facts["is_business"].fillna(False).astype(bool)
     known = count.notna() & (count > 0) & business

@@ -1,0 +1,97 @@
+"""The scoring model explained: its features refitted with statsmodels for odds ratios."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+import statsmodels.api as sm
+
+from hvc.propensity.features import (
+    CATEGORICAL_FEATURES,
+    INDICATOR_FEATURES,
+    CandidateFeatures,
+    feature_description,
+    split_column,
+)
+from hvc.propensity.models import _prepare, can_fit, fit_final_model
+from hvc.propensity.settings import PropensitySettings
+from hvc.propensity.tables import COEFFICIENT_TYPES, _typed
+
+INTERCEPT = "(intercept)"
+
+
+def _meaning(column: str, features: CandidateFeatures) -> str:
+    """What a design column of the scoring model means, in words."""
+    group, level = split_column(column)
+    if column == INTERCEPT:
+        return "log-odds of a customer with every indicator 0 and every numeric feature average"
+    if level is None and group in INDICATOR_FEATURES:
+        return f"1 if {feature_description(group)}, else 0"
+    if level is None:
+        scale = features.numeric_scale(group)
+        return f"{feature_description(group)}, per standard deviation ({scale:.3g})"
+    label = group.replace("_", " ")
+    if level == "other":
+        text = f"1 if the {label} is a rare one (pooled), else 0"
+    elif level == "unknown":
+        text = f"1 if the {label} is unknown, else 0"
+    else:
+        text = f"1 if the {label} is {level}, else 0"
+    if CATEGORICAL_FEATURES.get(group) == "shares":
+        text += " (population shares when unknown before the cutoff)"
+    return text
+
+
+def propensity_coefficients(facts: pd.DataFrame, settings: PropensitySettings) -> pd.DataFrame:
+    """The scoring model's features refitted with statsmodels' unpenalised Logit.
+
+    Indicator features are 0/1 (odds ratio: a customer with it against one without, all else
+    equal); numeric features are standardised (odds ratio per standard deviation).
+    Standardised importance is |coefficient| x the feature's standard deviation among the
+    customers. Columns `COEFFICIENT_COLUMNS`; the intercept comes first, unranked.
+    """
+    if not can_fit(facts, settings):
+        return _typed(None, COEFFICIENT_TYPES)
+    ordered, outcome = _prepare(facts)
+    final = fit_final_model(ordered, settings)
+    features = final.pipeline.named_steps["features"]
+    design = features.transform(ordered)[final.selected]
+    exog = sm.add_constant(design, has_constant="add").rename(columns={"const": INTERCEPT})
+    with warnings.catch_warnings():
+        # near-separation warns; the estimates and their wide intervals are still reported
+        warnings.simplefilter("ignore")
+        try:
+            fit = sm.Logit(outcome, exog).fit(method="newton", maxiter=200, disp=False)
+        except np.linalg.LinAlgError:
+            fit = sm.Logit(outcome, exog).fit(method="bfgs", maxiter=1000, disp=False)
+    interval = fit.conf_int(alpha=0.05)
+    sd = exog.std(ddof=0)
+    frame = pd.DataFrame(
+        {
+            "feature": exog.columns,
+            "coefficient": fit.params.to_numpy(),
+            "standard_error": fit.bse.to_numpy(),
+            "odds_ratio": np.exp(fit.params.to_numpy()),
+            "odds_ratio_lower_95": np.exp(interval[0].to_numpy()),
+            "odds_ratio_upper_95": np.exp(interval[1].to_numpy()),
+            "p_value": fit.pvalues.to_numpy(),
+        }
+    )
+    frame["feature_group"] = [
+        None if column == INTERCEPT else split_column(column)[0] for column in frame["feature"]
+    ]
+    frame["feature_level"] = [split_column(column)[1] for column in frame["feature"]]
+    frame["meaning"] = [_meaning(column, features) for column in frame["feature"]]
+    importance = (frame["coefficient"].abs() * sd.reindex(frame["feature"]).to_numpy()).where(
+        frame["feature"] != INTERCEPT
+    )
+    frame["standardised_importance"] = importance
+    ranks = importance.rank(ascending=False, method="first")
+    frame["importance_rank"] = ranks.astype("Int64")
+    frame["model_version"] = final.version
+    order = frame.assign(_rank=frame["importance_rank"].fillna(0)).sort_values(
+        ["_rank", "feature"], kind="stable"
+    )
+    return _typed(order, COEFFICIENT_TYPES)

@@ -1,0 +1,167 @@
+"""Out-of-fold and final probabilities, and how good they are: metrics and calibration."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn.base import clone
+from sklearn.exceptions import ConvergenceWarning
+
+from hvc.propensity.features import CandidateFeatures
+from hvc.propensity.metrics import calibration_bins, choose_threshold, classification_metrics
+from hvc.propensity.models import (
+    MODEL_NAMES,
+    SCORING_MODEL,
+    _one_thread,
+    _prepare,
+    build_model,
+    can_fit,
+    fit_final_model,
+    fold_numbers,
+    model_version,
+)
+from hvc.propensity.settings import PropensitySettings
+from hvc.propensity.tables import (
+    CALIBRATION_TYPES,
+    METRIC_COLUMNS,
+    METRIC_TYPES,
+    PREDICTION_TYPES,
+    _typed,
+)
+
+
+def predict_propensity(facts: pd.DataFrame, settings: PropensitySettings) -> pd.DataFrame:
+    """Out-of-fold probabilities of every model, and the scoring model's final scores.
+
+    One row per customer and model with `evaluation = 'out_of_fold'` (from the model fitted
+    without the customer's fold), plus one row per customer for the scoring model with
+    `evaluation = 'final'` (fitted on everyone): the score. Columns `PREDICTION_COLUMNS`.
+    """
+    if not can_fit(facts, settings):
+        return _typed(None, PREDICTION_TYPES)
+    ordered, outcome = _prepare(facts)
+    folds = fold_numbers(outcome, settings)
+    final = fit_final_model(ordered, settings)
+    candidate_count = len(CandidateFeatures(settings.min_level_count).fit(ordered).feature_names_)
+    frames = []
+    for name in MODEL_NAMES:
+        probability = np.empty(len(ordered))
+        for number in range(settings.folds):
+            test = folds == number
+            model = clone(build_model(name, settings))
+            with _one_thread(), warnings.catch_warnings():
+                warnings.simplefilter("ignore", ConvergenceWarning)
+                model.fit(ordered[~test], outcome[~test])
+                probability[test] = model.predict_proba(ordered[test])[:, 1]
+        if name == SCORING_MODEL:
+            version, feature_count = final.version, len(final.selected)
+        else:
+            version, feature_count = model_version(name, settings), candidate_count
+        frames.append(
+            _prediction_frame(
+                ordered, name, "out_of_fold", folds, outcome, probability, feature_count, version
+            )
+        )
+    frames.append(
+        _prediction_frame(
+            ordered,
+            SCORING_MODEL,
+            "final",
+            folds,
+            outcome,
+            final.predict(ordered),
+            len(final.selected),
+            final.version,
+        )
+    )
+    return _typed(pd.concat(frames, ignore_index=True), PREDICTION_TYPES)
+
+
+def _prediction_frame(
+    ordered: pd.DataFrame,
+    name: str,
+    evaluation: str,
+    folds: np.ndarray,
+    outcome: np.ndarray,
+    probability: np.ndarray,
+    feature_count: int,
+    version: str,
+) -> pd.DataFrame:
+    """One model's probabilities as rows of the predictions table."""
+    return pd.DataFrame(
+        {
+            "customer_key": ordered["customer_key"].astype(str).to_numpy(),
+            "model_name": name,
+            "evaluation": evaluation,
+            "cv_fold": folds.astype(np.int64),
+            "is_holdout": folds == 0,
+            "has_license_3": outcome.astype(bool),
+            "probability": probability.astype(float),
+            "feature_count": np.int64(feature_count),
+            "model_version": version,
+        }
+    )
+
+
+def propensity_metrics(predictions: pd.DataFrame, settings: PropensitySettings) -> pd.DataFrame:
+    """Per model: metrics on all out-of-fold predictions and on the holdout (fold 0).
+
+    The out-of-fold threshold is chosen on all out-of-fold predictions (it is the one the
+    scores use); the holdout's on the other folds' predictions only. Columns `METRIC_COLUMNS`.
+    """
+    rows = []
+    for name in MODEL_NAMES:
+        oof = predictions[
+            (predictions["model_name"] == name) & (predictions["evaluation"] == "out_of_fold")
+        ].sort_values("customer_key", kind="stable")
+        if oof.empty:
+            continue
+        holdout = oof["is_holdout"].to_numpy(dtype=bool)
+        cases = [("out_of_fold", np.ones(len(oof), bool), np.ones(len(oof), bool))]
+        cases.append(("holdout", ~holdout, holdout))
+        for evaluation, tuned_on, measured_on in cases:
+            tune, measure = oof[tuned_on], oof[measured_on]
+            threshold = choose_threshold(
+                tune["probability"].to_numpy(),
+                tune["has_license_3"].to_numpy(dtype=float),
+                settings.target_precision,
+            )
+            metrics = classification_metrics(
+                measure["probability"].to_numpy(),
+                measure["has_license_3"].to_numpy(dtype=float),
+                threshold,
+                measure["customer_key"].to_numpy(),
+            )
+            rows.append(
+                {
+                    "model_name": name,
+                    "evaluation": evaluation,
+                    "threshold_rule": settings.threshold_rule,
+                    "feature_count": int(oof["feature_count"].iloc[0]),
+                    "is_scoring_model": name == SCORING_MODEL,
+                    "model_version": oof["model_version"].iloc[0],
+                    **metrics,
+                }
+            )
+    return _typed(pd.DataFrame(rows, columns=METRIC_COLUMNS) if rows else None, METRIC_TYPES)
+
+
+def propensity_calibration(predictions: pd.DataFrame) -> pd.DataFrame:
+    """Per decile of the scoring model's out-of-fold probabilities: mean predicted probability
+    against the observed rate. Columns `CALIBRATION_COLUMNS`."""
+    oof = predictions[
+        (predictions["model_name"] == SCORING_MODEL) & (predictions["evaluation"] == "out_of_fold")
+    ]
+    if oof.empty:
+        return _typed(None, CALIBRATION_TYPES)
+    bins = calibration_bins(
+        oof["probability"].to_numpy(),
+        oof["has_license_3"].to_numpy(dtype=float),
+        oof["customer_key"].to_numpy(),
+    )
+    bins["model_name"] = SCORING_MODEL
+    bins["evaluation"] = "out_of_fold"
+    bins["model_version"] = oof["model_version"].iloc[0]
+    return _typed(bins, CALIBRATION_TYPES)

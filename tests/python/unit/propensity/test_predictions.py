@@ -1,0 +1,108 @@
+"""hvc.propensity predictions, metrics, calibration and coefficients on small frames built in
+the test (no dbt)."""
+
+from __future__ import annotations
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from helpers.propensity_facts import SMALL, make_facts
+from hvc.propensity import (
+    CALIBRATION_COLUMNS,
+    CALIBRATION_TYPES,
+    COEFFICIENT_COLUMNS,
+    COEFFICIENT_TYPES,
+    INTERCEPT,
+    METRIC_COLUMNS,
+    METRIC_TYPES,
+    MODEL_NAMES,
+    PREDICTION_COLUMNS,
+    PREDICTION_TYPES,
+    PropensitySettings,
+    fit_final_model,
+    predict_propensity,
+    propensity_calibration,
+    propensity_coefficients,
+    propensity_metrics,
+)
+
+
+def test_predictions_cover_every_customer_and_are_identical_on_the_same_data() -> None:
+    facts = make_facts(600)
+    first = predict_propensity(facts, SMALL)
+    # same data in another row order: same scores, same version
+    second = predict_propensity(facts.sample(frac=1, random_state=5), SMALL)
+    pd.testing.assert_frame_equal(first, second)
+    assert list(first.columns) == PREDICTION_COLUMNS
+    out_of_fold = first[first.evaluation == "out_of_fold"]
+    assert sorted(out_of_fold.model_name.unique()) == sorted(MODEL_NAMES)
+    assert (out_of_fold.groupby("model_name").size() == len(facts)).all()
+    final = first[first.evaluation == "final"]
+    assert final.customer_key.is_unique and len(final) == len(facts)
+    assert first.probability.between(0, 1).all()
+    assert (first.is_holdout == (first.cv_fold == 0)).all()
+
+
+def test_the_scoring_model_finds_the_planted_drivers() -> None:
+    facts = make_facts(1500, seed=2)
+    predictions = predict_propensity(facts, SMALL)
+    metrics = propensity_metrics(predictions, SMALL).set_index(["model_name", "evaluation"])
+    assert list(metrics.reset_index().columns) == METRIC_COLUMNS
+    scoring = metrics.loc[("logistic_regression", "out_of_fold")]
+    assert scoring["roc_auc"] > 0.7 and scoring["feature_count"] <= SMALL.max_features
+    assert scoring["expected_calibration_error"] < 0.05
+    assert scoring["mean_predicted_probability"] == pytest.approx(scoring["base_rate"], abs=0.02)
+    coefficients = propensity_coefficients(facts, SMALL).set_index("feature")
+    assert list(coefficients.reset_index().columns) == COEFFICIENT_COLUMNS
+    assert coefficients.loc["industry=Retail", "coefficient"] > 0.8
+    assert coefficients.loc["region=Brazil", "coefficient"] < -0.8
+    assert coefficients.loc["email_open_rate", "coefficient"] > 0
+    assert np.allclose(coefficients.odds_ratio, np.exp(coefficients.coefficient))
+    assert (coefficients.odds_ratio_lower_95 < coefficients.odds_ratio).all()
+    assert (coefficients.odds_ratio < coefficients.odds_ratio_upper_95).all()
+    ranked = coefficients.drop(INTERCEPT).sort_values("importance_rank")
+    assert ranked.standardised_importance.is_monotonic_decreasing
+    assert set(ranked.index[:3]) >= {"industry=Retail", "region=Brazil"}
+    # the coefficients describe the model that scored
+    final = fit_final_model(facts, SMALL)
+    assert set(coefficients.index) - {INTERCEPT} == set(final.selected)
+    assert (coefficients.model_version == final.version).all()
+    assert (
+        predictions.model_version[predictions.model_name == "logistic_regression"] == final.version
+    ).all()
+    calibration = propensity_calibration(predictions)
+    assert list(calibration.columns) == CALIBRATION_COLUMNS and len(calibration) == 10
+    assert calibration.observed_rate.iloc[0] > calibration.observed_rate.iloc[-1]
+
+
+def test_too_few_buyers_give_empty_tables_of_the_right_types() -> None:
+    """A warehouse without shop data (or too small) still builds: the tables are empty."""
+    facts = make_facts(200)
+    facts["has_license_3"] = False
+    facts.loc[:5, "has_license_3"] = True  # 6 buyers: fewer than 2 per fold for 5 folds
+    settings = PropensitySettings()
+    predictions = predict_propensity(facts, settings)
+    outputs = {
+        "predictions": predictions,
+        "metrics": propensity_metrics(predictions, settings),
+        "calibration": propensity_calibration(predictions),
+        "coefficients": propensity_coefficients(facts, settings),
+        "no rows": predict_propensity(facts.iloc[:0], settings),
+    }
+    expected = {
+        "predictions": PREDICTION_TYPES,
+        "metrics": METRIC_TYPES,
+        "calibration": CALIBRATION_TYPES,
+        "coefficients": COEFFICIENT_TYPES,
+        "no rows": PREDICTION_TYPES,
+    }
+    for name, output in outputs.items():
+        assert output.empty and list(output.columns) == list(expected[name]), name
+        # DuckDB reads an empty untyped text column as INTEGER; these stay VARCHAR
+        types = duckdb.sql("select * from output").types
+        text = [
+            column for column, kind in zip(output.columns, types, strict=True) if kind == "VARCHAR"
+        ]
+        assert text == [column for column, kind in expected[name].items() if kind == "str"], name
