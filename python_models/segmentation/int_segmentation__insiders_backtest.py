@@ -1,7 +1,6 @@
 """One row per business line and selection: Insiders chosen at a cutoff, measured after it."""
 
-from hvc.segmentation import SegmentationConfig
-from hvc.segmentation_insights import BACKTEST_COLUMNS, backtest_insiders
+from hvc.segmentation import BACKTEST_COLUMNS, SegmentationConfig, backtest_insiders
 
 
 def model(dbt, session):

@@ -1,7 +1,6 @@
 """One row per business line and metric: the business questions about the Insiders answered."""
 
-from hvc.segmentation import SegmentationConfig
-from hvc.segmentation_insights import RULE_FEATURES, SUMMARY_COLUMNS, summarise_insiders
+from hvc.segmentation import RULE_FEATURES, SUMMARY_COLUMNS, SegmentationConfig, summarise_insiders
 
 
 def model(dbt, session):

@@ -1,0 +1,213 @@
+"""The out-of-time check: Insiders chosen at a cutoff, measured on the revenue after it."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from hvc.segmentation.comparison import _ratio, compare_revenue
+from hvc.segmentation.features import split_lines
+from hvc.segmentation.segments import segment_and_select
+from hvc.segmentation.settings import SegmentationConfig
+
+BACKTEST_COLUMNS = [
+    "business_line",
+    "selection",
+    "cutoff_date",
+    "horizon_end_date",
+    "candidate_id",
+    "customers_at_cutoff",
+    "selected_customers",
+    "share_of_customers",
+    "share_of_past_revenue",
+    "future_revenue_total",
+    "future_revenue_selected",
+    "share_of_future_revenue",
+    "share_ci_lower",
+    "share_ci_upper",
+    "future_revenue_per_selected",
+    "future_revenue_per_other",
+    "revenue_per_customer_ratio",
+    "ratio_ci_lower",
+    "ratio_ci_upper",
+    "revenue_per_customer_difference",
+    "difference_ci_lower",
+    "difference_ci_upper",
+    "mann_whitney_p",
+    "welch_t_p",
+    "rank_biserial",
+    "selected_buying_again_share",
+    "other_buying_again_share",
+    "overlap_customers",
+    "share_difference_vs_baseline",
+    "share_difference_ci_lower",
+    "share_difference_ci_upper",
+]
+
+BACKTEST_BOOTSTRAP_CAP = 100_000
+
+
+def backtest_insiders(
+    customers: pd.DataFrame, config: SegmentationConfig
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Choose Insiders from the features at a cutoff and measure them on the revenue after it.
+
+    Parameters
+    ----------
+    customers : one row per customer with a purchase before the cutoff: the segmentation
+        inputs measured at the cutoff, `future_net_revenue` (net revenue from the cutoff to
+        the horizon end), `future_order_count`, `cutoff_date` and `horizon_end_date`.
+    config : the segmentation settings (the same as for the current segments).
+
+    Returns
+    -------
+    `(backtest, selection)`: one row per business line and selection (`segment_insiders`,
+    the segmentation's Insiders; `top_past_spend`, the same number of customers with the
+    highest net revenue before the cutoff), `BACKTEST_COLUMNS`; and the model selection on
+    the cutoff data.
+    """
+    selection, segments = segment_and_select(customers, config)
+    merged = customers.merge(segments[["customer_key", "is_insider", "candidate_id"]])
+    rows: list[dict] = []
+    for name, line in split_lines(merged):
+        line = line.sort_values("customer_key", kind="stable").reset_index(drop=True)
+        rows += _line_backtest(name, line, config)
+    out = pd.DataFrame.from_records(rows, columns=BACKTEST_COLUMNS)
+    types = dict.fromkeys(BACKTEST_COLUMNS, "float64") | {
+        "business_line": "string",
+        "selection": "string",
+        "cutoff_date": "datetime64[us]",
+        "horizon_end_date": "datetime64[us]",
+        "candidate_id": "string",
+        "customers_at_cutoff": "int64",
+        "selected_customers": "int64",
+        "overlap_customers": "int64",
+    }
+    return out.astype(types), selection
+
+
+def top_past_spenders(line: pd.DataFrame, count: int) -> np.ndarray:
+    """The `count` customers with the highest net revenue before the cutoff (ties by key)."""
+    order = line.assign(_spend=line["net_revenue"].astype(float)).sort_values(
+        ["_spend", "customer_key"], ascending=[False, True], kind="stable"
+    )
+    flags = np.zeros(len(line), dtype=bool)
+    flags[order.index[:count].to_numpy()] = True
+    return flags
+
+
+def _line_backtest(name: str, line: pd.DataFrame, config: SegmentationConfig) -> list[dict]:
+    """The Insiders' and the top past spenders' rows for one business line."""
+    future = line["future_net_revenue"].astype(float).to_numpy()
+    bought = line["future_order_count"].astype(float).to_numpy() > 0
+    past = line["net_revenue"].astype(float).to_numpy()
+    insiders = line["is_insider"].to_numpy(dtype=bool)
+    baseline = top_past_spenders(line, int(insiders.sum()))
+    share_difference = _bootstrap_share_difference(future, insiders, baseline, config)
+    common = {
+        "business_line": name,
+        "cutoff_date": line["cutoff_date"].iloc[0],
+        "horizon_end_date": line["horizon_end_date"].iloc[0],
+        "customers_at_cutoff": len(line),
+        "overlap_customers": int((insiders & baseline).sum()),
+    }
+    rows = []
+    for selection, flags, candidate in [
+        ("segment_insiders", insiders, str(line["candidate_id"].iloc[0])),
+        ("top_past_spend", baseline, "top_past_net_revenue"),
+    ]:
+        compared = compare_revenue(
+            future[flags], future[~flags], config.bootstrap_resamples, config.random_state
+        )
+        share_low, share_high = _bootstrap_share(future, flags, config)
+        total = future.sum()
+        row = common | {
+            "selection": selection,
+            "candidate_id": candidate,
+            "selected_customers": int(flags.sum()),
+            "share_of_customers": flags.mean(),
+            "share_of_past_revenue": _ratio(past[flags].sum(), past.sum()),
+            "future_revenue_total": total,
+            "future_revenue_selected": future[flags].sum(),
+            "share_of_future_revenue": _ratio(future[flags].sum(), total),
+            "share_ci_lower": share_low,
+            "share_ci_upper": share_high,
+            "future_revenue_per_selected": compared["mean_selected"],
+            "future_revenue_per_other": compared["mean_other"],
+            "revenue_per_customer_ratio": compared["ratio"],
+            "ratio_ci_lower": compared["ratio_low"],
+            "ratio_ci_upper": compared["ratio_high"],
+            "revenue_per_customer_difference": compared["difference"],
+            "difference_ci_lower": compared["difference_low"],
+            "difference_ci_upper": compared["difference_high"],
+            "mann_whitney_p": compared["mann_whitney_p"],
+            "welch_t_p": compared["welch_p"],
+            "rank_biserial": compared["rank_biserial"],
+            "selected_buying_again_share": bought[flags].mean() if flags.any() else math.nan,
+            "other_buying_again_share": bought[~flags].mean() if (~flags).any() else math.nan,
+        }
+        if selection == "segment_insiders":
+            row |= share_difference
+        rows.append(row)
+    return rows
+
+
+def _population_bootstrap(
+    future: np.ndarray, config: SegmentationConfig, statistic: Callable[[np.ndarray], float]
+) -> tuple[float, float]:
+    """Percentile interval of `statistic(indices)` over customers resampled with replacement
+    (populations above `BACKTEST_BOOTSTRAP_CAP` are subsampled first)."""
+    if config.bootstrap_resamples < 1 or len(future) < 2:
+        return math.nan, math.nan
+    rng = np.random.default_rng(config.random_state)
+    base = np.arange(len(future))
+    if len(base) > BACKTEST_BOOTSTRAP_CAP:
+        base = np.sort(rng.choice(base, BACKTEST_BOOTSTRAP_CAP, replace=False))
+    draws = np.array(
+        [
+            statistic(base[rng.integers(0, len(base), len(base))])
+            for _ in range(config.bootstrap_resamples)
+        ]
+    )
+    draws = draws[np.isfinite(draws)]
+    if len(draws) == 0:
+        return math.nan, math.nan
+    low, high = np.percentile(draws, [2.5, 97.5])
+    return float(low), float(high)
+
+
+def _bootstrap_share(
+    future: np.ndarray, flags: np.ndarray, config: SegmentationConfig
+) -> tuple[float, float]:
+    """Percentile interval of the share of future revenue the flagged customers bring."""
+
+    def share(index: np.ndarray) -> float:
+        """The flagged customers' share of the resampled customers' future revenue."""
+        total = future[index].sum()
+        return future[index][flags[index]].sum() / total if total else math.nan
+
+    return _population_bootstrap(future, config, share)
+
+
+def _bootstrap_share_difference(
+    future: np.ndarray, insiders: np.ndarray, baseline: np.ndarray, config: SegmentationConfig
+) -> dict[str, float]:
+    """Insiders' share of future revenue minus the baseline's, with a paired bootstrap
+    interval (the same resampled customers for both)."""
+    contribution = future * (insiders.astype(float) - baseline.astype(float))
+
+    def difference(index: np.ndarray) -> float:
+        """The Insiders' minus the baseline's share, on the resampled customers."""
+        total = future[index].sum()
+        return contribution[index].sum() / total if total else math.nan
+
+    total = future.sum()
+    low, high = _population_bootstrap(future, config, difference)
+    return {
+        "share_difference_vs_baseline": contribution.sum() / total if total else math.nan,
+        "share_difference_ci_lower": low,
+        "share_difference_ci_upper": high,
+    }
