@@ -93,15 +93,16 @@ def timed(label: str, call):
 
 def in_process(summary: pd.DataFrame, draws: int) -> None:
     print(f"in-process ({len(summary):,} customers, {draws} parameter draws):")
+    settings = clv.ClvSettings.from_project(draws=draws)
     parameters = timed("fit (BG/NBD + Gamma-Gamma)", lambda: clv.fit_parameters(summary))
     timed(
         "predict (customer_lifetime_value)",
-        lambda: clv.predict_customers(summary, parameters, n_draws=draws),
+        lambda: clv.predict_customers(summary, parameters, settings),
     )
     segments = summary[["customer_key"]].assign(segment="All customers")
     timed(
         "forecast (6 months)",
-        lambda: clv.forecast_revenue(summary, parameters, segments, n_draws=draws),
+        lambda: clv.forecast_revenue(summary, parameters, segments, settings),
     )
     fitted = parameters.set_index("parameter")["estimate"].round(3).to_dict()
     print(f"  estimates: {fitted}")

@@ -73,12 +73,12 @@ union all select * from hubs
 CHILD = """
 import json, resource, sys, time
 import pandas as pd
-from hvc.identity import resolve_components
+from hvc.identity import IdentitySettings, resolve_components
 nodes = pd.read_parquet(sys.argv[1])
 edges = pd.read_parquet(sys.argv[2])
 loaded_kib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 start = time.perf_counter()
-result = resolve_components(nodes, edges)
+result = resolve_components(nodes, edges, IdentitySettings.from_project())
 seconds = time.perf_counter() - start
 print(json.dumps({
     "seconds": seconds,

@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from hvc import dbt
-from hvc.segmentation import INPUT_COLUMNS, SegmentationConfig, segment_customers, select_models
+from hvc.segmentation import INPUT_COLUMNS, SegmentationSettings, segment_customers, select_models
 
 AS_OF = "2025-06-30 12:00:00"
 SEGMENTATION_MODELS = [
@@ -160,7 +160,7 @@ def in_process(customers: pd.DataFrame) -> tuple[float, float, pd.DataFrame]:
     frame = customers.assign(
         business_line=np.where(customers["license_group"] == "retail", "retail", "software")
     )[INPUT_COLUMNS]
-    config = SegmentationConfig()
+    config = SegmentationSettings.from_project()
     started = time.perf_counter()
     selection = select_models(frame, config)
     selected = time.perf_counter()

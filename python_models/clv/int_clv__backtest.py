@@ -3,7 +3,7 @@
 
 import pyarrow as pa
 
-from hvc.clv import BACKTEST_SCHEMA, backtest
+from hvc.clv import BACKTEST_SCHEMA, ClvSettings, backtest
 
 SUMMARY_COLUMNS = (
     "customer_key, business_line, frequency, recency_days, age_days, "
@@ -14,10 +14,7 @@ SUMMARY_COLUMNS = (
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # Config values set from vars in YAML arrive as strings.
-    n_draws = int(dbt.config.get("n_draws", 100))
-    interval = float(dbt.config.get("interval", 0.8))
-    random_state = int(dbt.config.get("random_state", 42))
+    settings = ClvSettings.from_dbt(dbt.config.get("settings"))
     summary = (
         dbt.ref("int_clv__customer_summaries")
         .filter("calibration = 'backtest'")
@@ -25,5 +22,5 @@ def model(dbt, session):
         .order("customer_key")
         .df()
     )
-    scores = backtest(summary, n_draws=n_draws, interval=interval, random_state=random_state)
+    scores = backtest(summary, settings)
     return pa.Table.from_pandas(scores, schema=BACKTEST_SCHEMA, preserve_index=False)

@@ -3,7 +3,7 @@ bring, with an interval, from the fitted BG/NBD and Gamma-Gamma parameters."""
 
 import pyarrow as pa
 
-from hvc.clv import FORECAST_SCHEMA, forecast_revenue
+from hvc.clv import FORECAST_SCHEMA, ClvSettings, forecast_revenue
 
 SUMMARY_COLUMNS = (
     "customer_key, business_line, frequency, recency_days, age_days, "
@@ -13,11 +13,7 @@ SUMMARY_COLUMNS = (
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # Config values set from vars in YAML arrive as strings.
-    months = int(dbt.config.get("months", 6))
-    n_draws = int(dbt.config.get("n_draws", 100))
-    interval = float(dbt.config.get("interval", 0.8))
-    random_state = int(dbt.config.get("random_state", 42))
+    settings = ClvSettings.from_dbt(dbt.config.get("settings"))
     summary = (
         dbt.ref("int_clv__customer_summaries")
         .filter("calibration = 'current'")
@@ -27,13 +23,5 @@ def model(dbt, session):
     )
     parameters = dbt.ref("int_clv__parameters").df()
     segments = dbt.ref("int_clv__forecast_segments").select("customer_key, segment").df()
-    forecast = forecast_revenue(
-        summary,
-        parameters,
-        segments,
-        months=months,
-        n_draws=n_draws,
-        interval=interval,
-        random_state=random_state,
-    )
+    forecast = forecast_revenue(summary, parameters, segments, settings)
     return pa.Table.from_pandas(forecast, schema=FORECAST_SCHEMA, preserve_index=False)

@@ -1,13 +1,11 @@
 """One row per identifier node: its customer component, or why it was held back."""
 
-from hvc.identity import resolve_numbered_components
+from hvc.identity import IdentitySettings, resolve_numbered_components
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # Config values set from vars in YAML arrive as strings.
-    max_links = int(dbt.config.get("max_links", 20))
-    max_domain_links = int(dbt.config.get("max_domain_links", 500))
+    settings = IdentitySettings.from_dbt(dbt.config.get("settings"))
     nodes = dbt.ref("int_identity__nodes")
     numbers = nodes.select("node_key, node_number")
     edges = (
@@ -19,6 +17,5 @@ def model(dbt, session):
     return resolve_numbered_components(
         nodes.select("node_number, identifier_type = 'domain' as is_domain").df(),
         edges.df(),
-        max_links=max_links,
-        max_domain_links=max_domain_links,
+        settings,
     )

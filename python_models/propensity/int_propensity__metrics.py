@@ -6,9 +6,6 @@ from hvc.propensity import METRIC_COLUMNS, PropensitySettings, propensity_metric
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # Config values set from vars in YAML arrive as strings.
-    settings = PropensitySettings.from_config(
-        target_precision=dbt.config.get("target_precision", "none"),
-    )
+    settings = PropensitySettings.from_dbt(dbt.config.get("settings"))
     predictions = dbt.ref("int_propensity__predictions").df()
     return propensity_metrics(predictions, settings)[METRIC_COLUMNS]

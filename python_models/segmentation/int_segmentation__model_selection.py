@@ -1,11 +1,10 @@
 """One row per business line and clustering candidate: its scores, and the one chosen."""
 
-from hvc.segmentation import INPUT_COLUMNS, SELECTION_COLUMNS, SegmentationConfig, select_models
+from hvc.segmentation import INPUT_COLUMNS, SELECTION_COLUMNS, SegmentationSettings, select_models
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
-    # Settings set from vars in YAML arrive as strings.
-    config = SegmentationConfig.from_mapping(dbt.config.get("segmentation", {}))
+    settings = SegmentationSettings.from_dbt(dbt.config.get("settings"))
     customers = dbt.ref("int_segmentation__customer_features").select(", ".join(INPUT_COLUMNS))
-    return select_models(customers.df(), config)[SELECTION_COLUMNS]
+    return select_models(customers.df(), settings)[SELECTION_COLUMNS]

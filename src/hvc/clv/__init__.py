@@ -12,6 +12,7 @@ Time is in whatever unit the inputs use (the warehouse uses days).
 - `fit`: maximum-likelihood fits, per customer arrays and per business line (`Fit`);
 - `expectations`: P(alive), expected purchases and spend, discounted value;
 - `predict`: per-customer predictions with intervals, and the revenue forecast;
+- `settings`: `ClvSettings`, from the vars `clv_*`;
 - `backtest`: fit before a holdout, predict it, and score against a naive rate;
 - `tables`: the columns and Arrow schemas of the tables the dbt models return.
 """
@@ -47,6 +48,7 @@ from hvc.clv.likelihood import (
     gamma_gamma_loglikelihood,
 )
 from hvc.clv.predict import forecast_revenue, predict_customers
+from hvc.clv.settings import ClvSettings
 from hvc.clv.tables import (
     BACKTEST_COLUMNS,
     BACKTEST_SCHEMA,
@@ -77,6 +79,7 @@ __all__ = [
     "PREDICTION_COLUMNS",
     "PREDICTION_SCHEMA",
     "SHAPE_BOUNDS",
+    "ClvSettings",
     "Fit",
     "backtest",
     "bgnbd_loglikelihood",

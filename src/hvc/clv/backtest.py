@@ -6,17 +6,13 @@ import numpy as np
 import pandas as pd
 
 from hvc.clv.fit import fit_parameters, fits_from_parameters
-from hvc.clv.predict import _chunks, _LinePredictor, _quantiles, _rng
+from hvc.clv.predict import CHUNK_SIZE, _chunks, _LinePredictor, _quantiles, _rng
+from hvc.clv.settings import ClvSettings
 from hvc.clv.tables import BACKTEST_COLUMNS, customer_arrays, empty_frame
 
 
 def backtest(
-    summary: pd.DataFrame,
-    *,
-    n_draws: int = 100,
-    interval: float = 0.80,
-    random_state: int = 42,
-    chunk_size: int = 20_000,
+    summary: pd.DataFrame, settings: ClvSettings, *, chunk_size: int = CHUNK_SIZE
 ) -> pd.DataFrame:
     """Fit on a calibration period, predict its holdout, and score against a naive baseline.
 
@@ -25,6 +21,7 @@ def backtest(
     summary : the backtest calibration, one row per customer as for `predict_customers`,
         plus `holdout_days` (the holdout's length, days after `calibration_end_date`),
         `holdout_purchases` and `holdout_purchase_amount` (what the customer did then).
+    settings : the draws, interval and random state of the model's intervals.
 
     Returns
     -------
@@ -42,8 +39,8 @@ def backtest(
     for line, rows in summary.groupby("business_line", sort=True):
         if line not in fits:
             continue
-        lp = _LinePredictor(rows, *fits[line], n_draws, _rng(random_state, line))
-        records += _line_backtest(line, rows, lp, interval, chunk_size)
+        lp = _LinePredictor(rows, *fits[line], settings.draws, _rng(settings.random_state, line))
+        records += _line_backtest(line, rows, lp, settings.interval, chunk_size)
     if not records:
         return empty_frame(BACKTEST_COLUMNS)
     return pd.DataFrame(records)[BACKTEST_COLUMNS]

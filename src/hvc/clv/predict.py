@@ -16,7 +16,12 @@ from scipy.sparse import csr_array
 
 from hvc.clv.expectations import expected_purchases_if_alive, expected_spend, probability_alive
 from hvc.clv.fit import Fit, fits_from_parameters
+from hvc.clv.settings import ClvSettings
 from hvc.clv.tables import FORECAST_COLUMNS, PREDICTION_COLUMNS, customer_arrays, empty_frame
+
+# Distinct customer histories predicted at a time: bounds the memory of the (draws x
+# histories) arrays; the results do not depend on it.
+CHUNK_SIZE = 20_000
 
 
 def _chunks(n: int, size: int) -> Iterator[slice]:
@@ -112,12 +117,9 @@ def _finite(values) -> np.ndarray:
 def predict_customers(
     summary: pd.DataFrame,
     parameters: pd.DataFrame,
+    settings: ClvSettings,
     *,
-    annual_discount_rate: float = 0.10,
-    n_draws: int = 100,
-    interval: float = 0.80,
-    random_state: int = 42,
-    chunk_size: int = 20_000,
+    chunk_size: int = CHUNK_SIZE,
 ) -> pd.DataFrame:
     """Per-customer predictions with intervals, for each fitted business line.
 
@@ -127,9 +129,8 @@ def predict_customers(
         `recency_days`, `age_days`, `mean_repeat_purchase_amount`, `calibration_end_date`
         (the last day observed; horizons start the day after).
     parameters : `fit_parameters` output. Customers of a line without a fit get nulls.
-    annual_discount_rate : CLV discounts month k's revenue by (1 + rate)^(-k/12).
-    n_draws : parameter draws for the intervals (0: no intervals).
-    interval : central probability of the intervals (0.8: 10th to 90th percentile).
+    settings : the draws, interval, discount rate and random state.
+    chunk_size : distinct histories predicted at a time (memory, not results).
 
     Returns
     -------
@@ -141,11 +142,11 @@ def predict_customers(
     summary = summary.reset_index(drop=True)
     out = pd.DataFrame(np.nan, index=summary.index, columns=PREDICTION_COLUMNS[2:])
     fits = fits_from_parameters(parameters)
-    discount = (1 + annual_discount_rate) ** (-np.arange(1, 13) / 12)
+    discount = (1 + settings.annual_discount_rate) ** (-np.arange(1, 13) / 12)
     for line, rows in summary.groupby("business_line", sort=True):
         if line not in fits:
             continue
-        lp = _LinePredictor(rows, *fits[line], n_draws, _rng(random_state, line))
+        lp = _LinePredictor(rows, *fits[line], settings.draws, _rng(settings.random_state, line))
         end = rows["calibration_end_date"].iloc[0]
         months = _days_between(end, _months_after(end, 12))
         # The 30- and 180-day expectations have no interval: at the estimates only.
@@ -174,7 +175,9 @@ def predict_customers(
                     ("expected_revenue_90_days", revenue_90),
                     ("clv_12_months", clv),
                 ):
-                    block[f"{name}_lower"], block[f"{name}_upper"] = _quantiles(draws, interval)
+                    block[f"{name}_lower"], block[f"{name}_upper"] = _quantiles(
+                        draws, settings.interval
+                    )
             for column in values:
                 values[column][part] = block.get(column, np.nan)
         at = rows.index.to_numpy()
@@ -189,12 +192,9 @@ def forecast_revenue(
     summary: pd.DataFrame,
     parameters: pd.DataFrame,
     segments: pd.DataFrame,
+    settings: ClvSettings,
     *,
-    months: int = 6,
-    n_draws: int = 100,
-    interval: float = 0.80,
-    random_state: int = 42,
-    chunk_size: int = 20_000,
+    chunk_size: int = CHUNK_SIZE,
     total_segment: str = "All customers",
 ) -> pd.DataFrame:
     """Expected revenue from today's customers in each of the next calendar months, by segment.
@@ -204,8 +204,8 @@ def forecast_revenue(
     summary : as for `predict_customers`.
     parameters : `fit_parameters` output; lines without a fit are left out.
     segments : `customer_key`, `segment`; customers without a row are "Unsegmented".
-    months : months after the calibration end; month k ends on the calibration end's day of
-        month, k calendar months later.
+    settings : `forecast_months` (month k ends on the calibration end's day of month, k
+        calendar months later), the draws, interval and random state.
     total_segment : name of the rows summing every segment (customers in a segment of that
         name count in the total only).
 
@@ -219,6 +219,7 @@ def forecast_revenue(
     fits = fits_from_parameters(parameters)
     segment, code = _segment_codes(summary, segments, fits, total_segment)
     n_groups = len(code)
+    months, n_draws = settings.forecast_months, settings.draws
     draws_total = 1 + (n_draws if n_draws > 0 else 0)
     revenue = np.zeros((draws_total, n_groups, months))
     purchases = np.zeros_like(revenue)
@@ -227,7 +228,7 @@ def forecast_revenue(
     for line, rows in summary.groupby("business_line", sort=True):
         if line not in fits:
             continue
-        lp = _LinePredictor(rows, *fits[line], n_draws, _rng(random_state, line))
+        lp = _LinePredictor(rows, *fits[line], n_draws, _rng(settings.random_state, line))
         start = pd.Timestamp(rows["calibration_end_date"].iloc[0])
         group = np.array([code[s] for s in segment[rows.index]], dtype=np.int64)
         line_revenue, line_purchases = _line_forecast(
@@ -244,7 +245,7 @@ def forecast_revenue(
     purchases[:, total] = purchases.sum(axis=1)
     customers[total] = customers.sum()
     return _forecast_frame(
-        code, start, revenue, purchases, customers, interval if has_draws else None
+        code, start, revenue, purchases, customers, settings.interval if has_draws else None
     )
 
 

@@ -1,5 +1,6 @@
 """Identity resolution: customers as connected components of the identifier graph.
 
+- `settings`: `IdentitySettings`, from the vars `identity_*`;
 - `components`: the graph's connected components, with the hub guard;
 - `scores`: pairwise precision and recall, and the warehouse graded against the demo's truth;
 - `explain`: the chain of links that puts two identifiers in one customer.
@@ -20,11 +21,13 @@ from hvc.identity.scores import (
     identity_scores,
     pairwise_scores,
 )
+from hvc.identity.settings import IdentitySettings
 
 __all__ = [
     "COMPONENT_COLUMNS",
     "CROSS_TOOL_IDENTIFIERS",
     "HELD_BACK_LINKS_TOO_MANY",
+    "IdentitySettings",
     "component_labels",
     "encode_graph",
     "explain_link",

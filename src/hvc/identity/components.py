@@ -15,6 +15,8 @@ import pyarrow as pa
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components
 
+from hvc.identity.settings import IdentitySettings
+
 HELD_BACK_LINKS_TOO_MANY = "links_too_many_customers"
 
 COMPONENT_COLUMNS = [
@@ -159,15 +161,12 @@ def component_labels(n: int, low: np.ndarray, high: np.ndarray) -> np.ndarray:
 
 
 def resolve_components(
-    nodes: pd.DataFrame,
-    edges: pd.DataFrame,
-    max_links: int = 20,
-    max_domain_links: int = 500,
+    nodes: pd.DataFrame, edges: pd.DataFrame, settings: IdentitySettings
 ) -> pd.DataFrame:
     """Group identifier nodes into customers, holding back hubs that would over-merge.
 
     1. Candidate hubs: nodes with more distinct neighbours than their type's limit
-       (`max_domain_links` for `domain`, `max_links` for every other type).
+       (`settings.max_domain_links` for `domain`, `settings.max_links` for every other type).
     2. Connected components of the graph without the candidates.
     3. For each candidate, `linked_components` = the number of distinct components among its
        non-candidate neighbours. A candidate touching more than its limit is held back
@@ -187,7 +186,7 @@ def resolve_components(
     nodes : one row per node: `node_id` (unique, not null), `identifier_type`.
     edges : one row per undirected pair: `node_a`, `node_b`. Pairs naming a node that is not
         in `nodes` are ignored.
-    max_links, max_domain_links : the limits above.
+    settings : the limits above.
 
     Returns
     -------
@@ -196,26 +195,23 @@ def resolve_components(
     `held_back_reason`, `linked_components` (Int64, null unless the node was a candidate).
     """
     node_ids, is_domain, low, high = encode_graph(nodes, edges)
-    resolved = _resolve(is_domain, low, high, max_links, max_domain_links)
+    resolved = _resolve(is_domain, low, high, settings.max_links, settings.max_domain_links)
     resolved.insert(0, "node_id", node_ids)
     return resolved[COMPONENT_COLUMNS]
 
 
 def resolve_numbered_components(
-    nodes: pd.DataFrame,
-    edges: pd.DataFrame,
-    max_links: int = 20,
-    max_domain_links: int = 500,
+    nodes: pd.DataFrame, edges: pd.DataFrame, settings: IdentitySettings
 ) -> pd.DataFrame:
     """`resolve_components` for nodes already numbered `0 .. n-1` (as the warehouse numbers them).
 
     Parameters
     ----------
     nodes : one row per node: `node_number` (each of `0 .. n-1` once), `is_domain` (the
-        node is a domain, limited by `max_domain_links`).
+        node is a domain, limited by `settings.max_domain_links`).
     edges : `node_a`, `node_b`: node numbers. Self-loops and repeated pairs (in either
         direction) are removed.
-    max_links, max_domain_links : as in `resolve_components`.
+    settings : the limits, as in `resolve_components`.
 
     Returns
     -------
@@ -235,7 +231,9 @@ def resolve_numbered_components(
     keys, _ = _distinct(np.minimum(a, b) * n + np.maximum(a, b))
     low, high = np.divmod(keys, n) if n else (keys, keys)
     loop = low == high
-    resolved = _resolve(is_domain, low[~loop], high[~loop], max_links, max_domain_links)
+    resolved = _resolve(
+        is_domain, low[~loop], high[~loop], settings.max_links, settings.max_domain_links
+    )
     resolved.insert(0, "node_number", np.arange(n, dtype=np.int64))
     return resolved
 

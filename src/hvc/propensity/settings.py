@@ -1,23 +1,40 @@
-"""The settings of the license-3 propensity models."""
+"""The settings of the license-3 propensity models (vars `propensity_*`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from typing import ClassVar
+
+from hvc.settings import Settings, tuning
+
+#: The L2 penalties `C` the scoring model's cross-validation chooses among.
+PENALTIES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
 
 
-@dataclass(frozen=True)
-class PropensitySettings:
-    """What the fit can be told from dbt vars (see `from_config`)."""
+@dataclass(frozen=True, kw_only=True)
+class PropensitySettings(Settings):
+    """What the fit is told by the dbt vars (their meaning is beside them in dbt_project.yml).
 
-    max_features: int = 20
-    folds: int = 5
-    class_weight: str | None = None
-    target_precision: float | None = None
-    random_state: int = 42
-    min_level_count: int = 25
-    penalties: tuple[float, ...] = field(
-        default=(0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
-    )
+    Attributes
+    ----------
+    max_features : the lasso keeps at most this many columns for the scoring model.
+    folds : outer (and inner) cross-validation folds.
+    class_weight : None, or `balanced` (class-weighted fits, Platt-recalibrated).
+    target_precision : None (threshold at maximum F1), or the precision the threshold reaches.
+    random_state : seed of the folds and the fits.
+    min_level_count : rarer levels of a categorical feature are pooled into `other`.
+    penalties : not a var: `PENALTIES`, a field because tests fit on fewer to run quickly.
+    """
+
+    PREFIX: ClassVar[str] = "propensity"
+
+    max_features: int
+    folds: int
+    class_weight: str | None
+    target_precision: float | None
+    random_state: int
+    min_level_count: int
+    penalties: tuple[float, ...] = tuning(PENALTIES)
 
     def __post_init__(self) -> None:
         """Reject settings no model can use."""
@@ -27,32 +44,6 @@ class PropensitySettings:
             raise ValueError("folds must be at least 2")
         if self.max_features < 1:
             raise ValueError("max_features must be at least 1")
-
-    @classmethod
-    def from_config(cls, **values: object) -> PropensitySettings:
-        """Settings from dbt config values, which arrive as strings ('none' or '' = unset)."""
-
-        def unset(value: object) -> bool:
-            """Whether a config value means 'not set'."""
-            return value is None or str(value).strip().lower() in ("", "none", "null")
-
-        kinds = {
-            "max_features": int,
-            "folds": int,
-            "random_state": int,
-            "min_level_count": int,
-            "target_precision": float,
-            "class_weight": str,
-        }
-        parsed = {}
-        for key, value in values.items():
-            if key not in kinds:
-                raise ValueError(f"unknown propensity setting {key!r}")
-            parsed[key] = None if unset(value) else kinds[key](str(value).strip())
-        for key in ("max_features", "folds", "random_state", "min_level_count"):
-            if parsed.get(key, 0) is None:
-                parsed.pop(key)
-        return cls(**parsed)
 
     @property
     def threshold_rule(self) -> str:

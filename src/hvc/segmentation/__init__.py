@@ -57,7 +57,7 @@ from hvc.segmentation.selection import (
     select_models,
     silhouette_from_distances,
 )
-from hvc.segmentation.settings import INSIDER_RULES, METHODS, SCALINGS, SegmentationConfig
+from hvc.segmentation.settings import INSIDER_RULES, METHODS, SCALINGS, SegmentationSettings
 from hvc.segmentation.summary import SUMMARY_COLUMNS, summarise_insiders
 
 __all__ = [
@@ -77,7 +77,7 @@ __all__ = [
     "VALUE_COLUMN",
     "Candidate",
     "FittedSegmenter",
-    "SegmentationConfig",
+    "SegmentationSettings",
     "backtest_insiders",
     "choose_candidate",
     "compare_revenue",

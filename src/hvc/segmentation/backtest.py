@@ -11,7 +11,7 @@ import pandas as pd
 from hvc.segmentation.comparison import _ratio, compare_revenue
 from hvc.segmentation.features import split_lines
 from hvc.segmentation.segments import segment_and_select
-from hvc.segmentation.settings import SegmentationConfig
+from hvc.segmentation.settings import SegmentationSettings
 
 BACKTEST_COLUMNS = [
     "business_line",
@@ -51,7 +51,7 @@ BACKTEST_BOOTSTRAP_CAP = 100_000
 
 
 def backtest_insiders(
-    customers: pd.DataFrame, config: SegmentationConfig
+    customers: pd.DataFrame, settings: SegmentationSettings
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Choose Insiders from the features at a cutoff and measure them on the revenue after it.
 
@@ -60,7 +60,7 @@ def backtest_insiders(
     customers : one row per customer with a purchase before the cutoff: the segmentation
         inputs measured at the cutoff, `future_net_revenue` (net revenue from the cutoff to
         the horizon end), `future_order_count`, `cutoff_date` and `horizon_end_date`.
-    config : the segmentation settings (the same as for the current segments).
+    settings : the segmentation settings (the same as for the current segments).
 
     Returns
     -------
@@ -69,12 +69,12 @@ def backtest_insiders(
     highest net revenue before the cutoff), `BACKTEST_COLUMNS`; and the model selection on
     the cutoff data.
     """
-    selection, segments = segment_and_select(customers, config)
+    selection, segments = segment_and_select(customers, settings)
     merged = customers.merge(segments[["customer_key", "is_insider", "candidate_id"]])
     rows: list[dict] = []
     for name, line in split_lines(merged):
         line = line.sort_values("customer_key", kind="stable").reset_index(drop=True)
-        rows += _line_backtest(name, line, config)
+        rows += _line_backtest(name, line, settings)
     out = pd.DataFrame.from_records(rows, columns=BACKTEST_COLUMNS)
     types = dict.fromkeys(BACKTEST_COLUMNS, "float64") | {
         "business_line": "string",
@@ -99,14 +99,14 @@ def top_past_spenders(line: pd.DataFrame, count: int) -> np.ndarray:
     return flags
 
 
-def _line_backtest(name: str, line: pd.DataFrame, config: SegmentationConfig) -> list[dict]:
+def _line_backtest(name: str, line: pd.DataFrame, settings: SegmentationSettings) -> list[dict]:
     """The Insiders' and the top past spenders' rows for one business line."""
     future = line["future_net_revenue"].astype(float).to_numpy()
     bought = line["future_order_count"].astype(float).to_numpy() > 0
     past = line["net_revenue"].astype(float).to_numpy()
     insiders = line["is_insider"].to_numpy(dtype=bool)
     baseline = top_past_spenders(line, int(insiders.sum()))
-    share_difference = _bootstrap_share_difference(future, insiders, baseline, config)
+    share_difference = _bootstrap_share_difference(future, insiders, baseline, settings)
     common = {
         "business_line": name,
         "cutoff_date": line["cutoff_date"].iloc[0],
@@ -120,9 +120,9 @@ def _line_backtest(name: str, line: pd.DataFrame, config: SegmentationConfig) ->
         ("top_past_spend", baseline, "top_past_net_revenue"),
     ]:
         compared = compare_revenue(
-            future[flags], future[~flags], config.bootstrap_resamples, config.random_state
+            future[flags], future[~flags], settings.bootstrap_resamples, settings.random_state
         )
-        share_low, share_high = _bootstrap_share(future, flags, config)
+        share_low, share_high = _bootstrap_share(future, flags, settings)
         total = future.sum()
         row = common | {
             "selection": selection,
@@ -156,20 +156,20 @@ def _line_backtest(name: str, line: pd.DataFrame, config: SegmentationConfig) ->
 
 
 def _population_bootstrap(
-    future: np.ndarray, config: SegmentationConfig, statistic: Callable[[np.ndarray], float]
+    future: np.ndarray, settings: SegmentationSettings, statistic: Callable[[np.ndarray], float]
 ) -> tuple[float, float]:
     """Percentile interval of `statistic(indices)` over customers resampled with replacement
     (populations above `BACKTEST_BOOTSTRAP_CAP` are subsampled first)."""
-    if config.bootstrap_resamples < 1 or len(future) < 2:
+    if settings.bootstrap_resamples < 1 or len(future) < 2:
         return math.nan, math.nan
-    rng = np.random.default_rng(config.random_state)
+    rng = np.random.default_rng(settings.random_state)
     base = np.arange(len(future))
     if len(base) > BACKTEST_BOOTSTRAP_CAP:
         base = np.sort(rng.choice(base, BACKTEST_BOOTSTRAP_CAP, replace=False))
     draws = np.array(
         [
             statistic(base[rng.integers(0, len(base), len(base))])
-            for _ in range(config.bootstrap_resamples)
+            for _ in range(settings.bootstrap_resamples)
         ]
     )
     draws = draws[np.isfinite(draws)]
@@ -180,7 +180,7 @@ def _population_bootstrap(
 
 
 def _bootstrap_share(
-    future: np.ndarray, flags: np.ndarray, config: SegmentationConfig
+    future: np.ndarray, flags: np.ndarray, settings: SegmentationSettings
 ) -> tuple[float, float]:
     """Percentile interval of the share of future revenue the flagged customers bring."""
 
@@ -189,11 +189,11 @@ def _bootstrap_share(
         total = future[index].sum()
         return future[index][flags[index]].sum() / total if total else math.nan
 
-    return _population_bootstrap(future, config, share)
+    return _population_bootstrap(future, settings, share)
 
 
 def _bootstrap_share_difference(
-    future: np.ndarray, insiders: np.ndarray, baseline: np.ndarray, config: SegmentationConfig
+    future: np.ndarray, insiders: np.ndarray, baseline: np.ndarray, settings: SegmentationSettings
 ) -> dict[str, float]:
     """Insiders' share of future revenue minus the baseline's, with a paired bootstrap
     interval (the same resampled customers for both)."""
@@ -205,7 +205,7 @@ def _bootstrap_share_difference(
         return contribution[index].sum() / total if total else math.nan
 
     total = future.sum()
-    low, high = _population_bootstrap(future, config, difference)
+    low, high = _population_bootstrap(future, settings, difference)
     return {
         "share_difference_vs_baseline": contribution.sum() / total if total else math.nan,
         "share_difference_ci_lower": low,

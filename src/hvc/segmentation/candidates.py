@@ -11,7 +11,14 @@ from sklearn.metrics import pairwise_distances_argmin_min
 from sklearn.mixture import GaussianMixture
 
 from hvc.segmentation.features import PreparedLine
-from hvc.segmentation.settings import SegmentationConfig
+from hvc.segmentation.settings import SegmentationSettings
+
+# Ward and HDBSCAN cost more than linear time: they are fitted on at most this many of the fit
+# sample's customers (a nested prefix of the same random order).
+WARD_SAMPLE_SIZE = 5_000
+HDBSCAN_SAMPLE_SIZE = 3_000
+# HDBSCAN's minimum cluster sizes tried, as shares of the rows it is fitted on.
+HDBSCAN_MIN_CLUSTER_SHARES = (0.02, 0.05)
 
 
 @dataclass(frozen=True)
@@ -54,32 +61,32 @@ class FittedSegmenter:
         return labels.astype(np.int64), probability, distance
 
 
-def candidate_grid(config: SegmentationConfig, spaces: list[str]) -> list[Candidate]:
+def candidate_grid(settings: SegmentationSettings, spaces: list[str]) -> list[Candidate]:
     """Every candidate, in a fixed order: space, method, then size."""
     candidates = []
     for space in spaces:
-        for method in config.methods:
+        for method in settings.methods:
             if method == "hdbscan":
                 candidates += [
                     Candidate(method, space, min_cluster_share=share)
-                    for share in config.hdbscan_min_cluster_shares
+                    for share in HDBSCAN_MIN_CLUSTER_SHARES
                 ]
             else:
                 candidates += [
                     Candidate(method, space, n_clusters=k)
-                    for k in range(config.k_min, config.k_max + 1)
+                    for k in range(settings.k_min, settings.k_max + 1)
                 ]
     return candidates
 
 
-def _fit_rows(line: PreparedLine, method: str, config: SegmentationConfig) -> np.ndarray:
+def _fit_rows(line: PreparedLine, method: str, settings: SegmentationSettings) -> np.ndarray:
     """The rows a method is fitted on: the fit sample, or a smaller nested prefix of the same
     random permutation (Ward and HDBSCAN cost more than linear time)."""
     order = line.order
     if method == "ward":
-        return np.sort(order[: min(config.ward_sample_size, config.fit_sample_size)])
+        return np.sort(order[: min(WARD_SAMPLE_SIZE, settings.fit_sample_size)])
     if method == "hdbscan":
-        return np.sort(order[: min(config.hdbscan_sample_size, config.fit_sample_size)])
+        return np.sort(order[: min(HDBSCAN_SAMPLE_SIZE, settings.fit_sample_size)])
     return line.fit_index
 
 
@@ -181,13 +188,15 @@ def _centroids(x: np.ndarray, labels: np.ndarray) -> np.ndarray:
     return sums / np.bincount(codes)[:, None]
 
 
-def refit(line: PreparedLine, candidate: Candidate, config: SegmentationConfig) -> FittedSegmenter:
+def refit(
+    line: PreparedLine, candidate: Candidate, settings: SegmentationSettings
+) -> FittedSegmenter:
     """Fit one candidate exactly as model selection did (same rows, same random state)."""
     if candidate.space not in line.spaces:
         raise ValueError(f"space {candidate.space!r} is not built (use_pca is off?)")
     x = line.spaces[candidate.space]
-    rows = _fit_rows(line, candidate.method, config)
-    fitted = fit_candidates([candidate], x[rows], config.random_state)[candidate]
+    rows = _fit_rows(line, candidate.method, settings)
+    fitted = fit_candidates([candidate], x[rows], settings.random_state)[candidate]
     if fitted is None:
         raise ValueError(f"{candidate.candidate_id} no longer yields 2 or more segments")
     return fitted

@@ -9,7 +9,7 @@ import pandas as pd
 from sklearn.model_selection import train_test_split
 from sklearn.tree import DecisionTreeClassifier
 
-from hvc.segmentation.settings import SegmentationConfig
+from hvc.segmentation.settings import SegmentationSettings
 
 # Raw features the eligibility tree reads, with the words used in its rules.
 RULE_FEATURES = {
@@ -36,7 +36,7 @@ MONEY_FEATURES = {"adjusted_revenue", "net_revenue", "average_order_value"}
 
 
 def eligibility_rule(
-    frame: pd.DataFrame, is_insider: np.ndarray, config: SegmentationConfig
+    frame: pd.DataFrame, is_insider: np.ndarray, settings: SegmentationSettings
 ) -> dict[str, object]:
     """A shallow decision tree that explains Insider membership in the features' own units.
 
@@ -53,18 +53,18 @@ def eligibility_rule(
     if y.all() or not y.any():
         result["rule"] = "everyone" if y.all() else "nobody"
         return result
-    rng = np.random.default_rng(config.random_state)
+    rng = np.random.default_rng(settings.random_state)
     rows = np.arange(len(y))
     if len(rows) > 100_000:
         rows = np.sort(rng.choice(rows, 100_000, replace=False))
     stratify = y[rows] if min(y[rows].sum(), (~y[rows]).sum()) >= 2 else None
     train, test = train_test_split(
-        rows, test_size=0.3, random_state=config.random_state, stratify=stratify
+        rows, test_size=0.3, random_state=settings.random_state, stratify=stratify
     )
     tree = DecisionTreeClassifier(
-        max_depth=config.tree_max_depth,
+        max_depth=settings.tree_max_depth,
         min_samples_leaf=max(1, len(train) // 200),
-        random_state=config.random_state,
+        random_state=settings.random_state,
     ).fit(x[train], y[train])
     predicted = tree.predict(x[test])
     truth = y[test]

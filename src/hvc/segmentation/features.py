@@ -11,10 +11,10 @@ from sklearn.decomposition import PCA
 from sklearn.preprocessing import QuantileTransformer
 
 if TYPE_CHECKING:  # the settings validate feature names against FEATURES below
-    from hvc.segmentation.settings import SegmentationConfig
+    from hvc.segmentation.settings import SegmentationSettings
 
 # The features segmentation can use (columns of `customer_value`) and their transform before
-# scaling; `SegmentationConfig.features` picks among them.
+# scaling; `SegmentationSettings.features` picks among them.
 FEATURES: dict[str, str] = {
     "recency_days": "log1p",
     "order_count": "log1p",
@@ -47,6 +47,9 @@ VALUE_COLUMN = "adjusted_revenue"
 
 INPUT_COLUMNS = ["customer_key", "business_line", "net_revenue", *FEATURES]
 
+# The PCA space keeps the components that explain this share of the variance.
+PCA_VARIANCE = 0.9
+
 
 @dataclass
 class PreparedLine:
@@ -78,21 +81,21 @@ def transform_features(frame: pd.DataFrame, features: tuple[str, ...]) -> pd.Dat
     return pd.DataFrame(out, index=frame.index)
 
 
-def scale_features(transformed: pd.DataFrame, config: SegmentationConfig) -> np.ndarray:
+def scale_features(transformed: pd.DataFrame, settings: SegmentationSettings) -> np.ndarray:
     """Scale each column: `quantile` maps ranks to a standard normal (ties share a value, so
     outliers cannot dominate distances); `robust` centres on the median and divides by the
     interquartile range (by the standard deviation where that range is 0); `standard` is the
     z-score."""
     x = transformed.to_numpy(dtype=float)
-    if config.scaling == "quantile":
+    if settings.scaling == "quantile":
         scaler = QuantileTransformer(
             n_quantiles=min(1000, len(x)),
             output_distribution="normal",
             subsample=100_000,
-            random_state=config.random_state,
+            random_state=settings.random_state,
         )
         return scaler.fit_transform(x)
-    if config.scaling == "robust":
+    if settings.scaling == "robust":
         low, high = np.percentile(x, [25, 75], axis=0)
         spread = np.where(high - low > 0, high - low, x.std(axis=0))
         return (x - np.median(x, axis=0)) / np.where(spread > 0, spread, 1.0)
@@ -100,27 +103,27 @@ def scale_features(transformed: pd.DataFrame, config: SegmentationConfig) -> np.
     return (x - x.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
 
 
-def prepare_line(frame: pd.DataFrame, config: SegmentationConfig) -> PreparedLine:
+def prepare_line(frame: pd.DataFrame, settings: SegmentationSettings) -> PreparedLine:
     """Sort one business line by `customer_key`, transform and scale its features (constant
     features are dropped), draw the samples and build the spaces candidates are fitted in."""
     frame = frame.sort_values("customer_key", kind="stable").reset_index(drop=True)
-    transformed = transform_features(frame, config.features)
+    transformed = transform_features(frame, settings.features)
     varying = [c for c in transformed.columns if transformed[c].nunique() > 1]
     if not varying:
         varying = list(transformed.columns[:1])
-    scaled = scale_features(transformed[varying], config)
-    order = np.random.default_rng(config.random_state).permutation(len(frame))
+    scaled = scale_features(transformed[varying], settings)
+    order = np.random.default_rng(settings.random_state).permutation(len(frame))
     line = PreparedLine(
         frame=frame,
         features=varying,
         scaled=scaled,
         order=order,
-        fit_index=np.sort(order[: config.fit_sample_size]),
-        eval_index=np.sort(order[: config.silhouette_sample_size]),
+        fit_index=np.sort(order[: settings.fit_sample_size]),
+        eval_index=np.sort(order[: settings.silhouette_sample_size]),
     )
     line.spaces["features"] = scaled
-    if config.use_pca and scaled.shape[1] > 1 and len(frame) > scaled.shape[1]:
-        pca = PCA(n_components=config.pca_variance, svd_solver="full")
+    if settings.use_pca and scaled.shape[1] > 1 and len(frame) > scaled.shape[1]:
+        pca = PCA(n_components=settings.pca_variance, svd_solver="full")
         pca.fit(scaled[line.fit_index])
         line.spaces["pca"] = pca.transform(scaled)
     return line

@@ -9,7 +9,7 @@ import pandas as pd
 
 from hvc.segmentation.candidates import Candidate, FittedSegmenter
 from hvc.segmentation.features import VALUE_COLUMN, PreparedLine
-from hvc.segmentation.settings import SegmentationConfig
+from hvc.segmentation.settings import SegmentationSettings
 
 INSIDERS = "Insiders"
 SINGLE_SEGMENT = "All customers"
@@ -76,12 +76,12 @@ def name_segments(frame: pd.DataFrame, segment_ids: np.ndarray, top_is_insiders:
     return names
 
 
-def insider_flags(frame: pd.DataFrame, segment_ids: np.ndarray, config: SegmentationConfig):
+def insider_flags(frame: pd.DataFrame, segment_ids: np.ndarray, settings: SegmentationSettings):
     """Who is an Insider: segment 1 (`top_segment`), or the `insiders_top_share` of customers
     with the highest value, rounded up, ties by `customer_key` (`top_share`)."""
-    if config.insiders_rule == "top_segment":
+    if settings.insiders_rule == "top_segment":
         return segment_ids == 1
-    count = math.ceil(config.insiders_top_share * len(frame))
+    count = math.ceil(settings.insiders_top_share * len(frame))
     ranked = frame.assign(_value=frame[VALUE_COLUMN].astype(float)).sort_values(
         ["_value", "customer_key"], ascending=[False, True], kind="stable"
     )
@@ -95,7 +95,7 @@ def label_line(
     candidate: Candidate | None,
     segmenter: FittedSegmenter | None,
     business_line: str,
-    config: SegmentationConfig,
+    settings: SegmentationSettings,
 ) -> pd.DataFrame:
     """Assign every customer of a prepared line, number segments by value, name them and flag
     the Insiders."""
@@ -108,18 +108,18 @@ def label_line(
         names = {1: SINGLE_SEGMENT}
         candidate_id = "single_segment"
         insiders = (
-            insider_flags(frame, segment_ids, config)
-            if config.insiders_rule == "top_share"
+            insider_flags(frame, segment_ids, settings)
+            if settings.insiders_rule == "top_share"
             else np.zeros(n, dtype=bool)
         )
     else:
         labels, probability, distance = segmenter.assign(line.spaces[candidate.space])
         mapping = order_segments(frame[VALUE_COLUMN].astype(float).to_numpy(), labels)
         segment_ids = np.array([mapping[label] for label in labels], dtype=np.int64)
-        top_is_insiders = config.insiders_rule == "top_segment"
+        top_is_insiders = settings.insiders_rule == "top_segment"
         names = name_segments(frame, segment_ids, top_is_insiders)
         candidate_id = candidate.candidate_id
-        insiders = insider_flags(frame, segment_ids, config)
+        insiders = insider_flags(frame, segment_ids, settings)
         if probability is None:
             probability = np.full(n, np.nan)
     return pd.DataFrame(

@@ -14,7 +14,7 @@ from hvc.segmentation.selection import (
     chosen_candidate,
     select_line,
 )
-from hvc.segmentation.settings import SegmentationConfig
+from hvc.segmentation.settings import SegmentationSettings
 
 SEGMENT_COLUMNS = [
     "customer_key",
@@ -29,33 +29,33 @@ SEGMENT_COLUMNS = [
 
 
 def segment_customers(
-    customers: pd.DataFrame, selection: pd.DataFrame, config: SegmentationConfig
+    customers: pd.DataFrame, selection: pd.DataFrame, settings: SegmentationSettings
 ) -> pd.DataFrame:
     """Assign every customer to one segment of its business line with the candidate chosen in
-    `selection` (the output of `select_models` on the same customers and config).
+    `selection` (the output of `select_models` on the same customers and settings).
 
     Returns one row per customer, `SEGMENT_COLUMNS`, ordered by business line and key.
     """
     frames = []
     with threadpool_limits(limits=1):
         for name, group in split_lines(customers):
-            line = prepare_line(group, config)
+            line = prepare_line(group, settings)
             candidate = chosen_candidate(selection, name)
-            segmenter = None if candidate is None else refit(line, candidate, config)
-            frames.append(label_line(line, candidate, segmenter, name, config))
+            segmenter = None if candidate is None else refit(line, candidate, settings)
+            frames.append(label_line(line, candidate, segmenter, name, settings))
     return _typed_segments(frames)
 
 
 def segment_and_select(
-    customers: pd.DataFrame, config: SegmentationConfig
+    customers: pd.DataFrame, settings: SegmentationSettings
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Model selection and segments in one pass (no refit): `(selection, segments)`."""
     selections, frames = [], []
     with threadpool_limits(limits=1):
         for name, group in split_lines(customers):
-            chosen = select_line(group, name, config)
+            chosen = select_line(group, name, settings)
             selections.append(chosen.metrics)
-            frames.append(label_line(chosen.line, chosen.chosen, chosen.segmenter, name, config))
+            frames.append(label_line(chosen.line, chosen.chosen, chosen.segmenter, name, settings))
     selection = _typed_selection(
         pd.concat(selections, ignore_index=True)
         if selections

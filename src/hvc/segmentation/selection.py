@@ -20,8 +20,11 @@ from hvc.segmentation.candidates import (
 )
 from hvc.segmentation.features import VALUE_COLUMN, PreparedLine, prepare_line, split_lines
 from hvc.segmentation.labels import order_segments
-from hvc.segmentation.settings import SegmentationConfig
+from hvc.segmentation.settings import SegmentationSettings
 from hvc.segmentation.stability import StabilityMeter
+
+# A line with fewer customers (or fewer than 2 per segment at k_min) is one segment.
+MIN_CUSTOMERS = 50
 
 SELECTION_COLUMNS = [
     "business_line",
@@ -74,14 +77,14 @@ def silhouette_from_distances(distances: np.ndarray, labels: np.ndarray) -> floa
 
 
 def evaluate_line(
-    line: PreparedLine, config: SegmentationConfig
+    line: PreparedLine, settings: SegmentationSettings
 ) -> tuple[pd.DataFrame, dict[Candidate, FittedSegmenter | None], StabilityMeter]:
     """Fit and score every candidate on one prepared business line, stability aside.
 
     Returns the metrics (one row per candidate, in grid order, without stability or the
     choice), the reference fits, and the meter that measures stability on demand.
     """
-    candidates = candidate_grid(config, list(line.spaces))
+    candidates = candidate_grid(settings, list(line.spaces))
     eval_x = line.scaled[line.eval_index]
     fit_x = line.scaled[line.fit_index]
     eval_distances = pairwise_distances(eval_x)
@@ -91,8 +94,8 @@ def evaluate_line(
     for candidate in candidates:
         groups.setdefault((candidate.space, candidate.method), []).append(candidate)
     for (space, method), group in groups.items():
-        rows = _fit_rows(line, method, config)
-        references.update(fit_candidates(group, line.spaces[space][rows], config.random_state))
+        rows = _fit_rows(line, method, settings)
+        references.update(fit_candidates(group, line.spaces[space][rows], settings.random_state))
     reference_eval: dict[Candidate, np.ndarray] = {}
     records = []
     for order, candidate in enumerate(candidates):
@@ -104,7 +107,7 @@ def evaluate_line(
             "requested_clusters": candidate.n_clusters,
             "min_cluster_size": (
                 _min_cluster_size(
-                    candidate.min_cluster_share, len(_fit_rows(line, "hdbscan", config))
+                    candidate.min_cluster_share, len(_fit_rows(line, "hdbscan", settings))
                 )
                 if candidate.min_cluster_share
                 else None
@@ -140,13 +143,13 @@ def evaluate_line(
             }
         )
     metrics = pd.DataFrame.from_records(records).reindex(columns=SELECTION_COLUMNS)
-    meter = StabilityMeter(line, config, candidates, reference_eval)
+    meter = StabilityMeter(line, settings, candidates, reference_eval)
     return metrics, references, meter
 
 
 def choose_candidate(
     metrics: pd.DataFrame,
-    config: SegmentationConfig,
+    settings: SegmentationSettings,
     measure: Callable[[int], list[float]] | None = None,
 ) -> pd.DataFrame:
     """Mark eligibility and the chosen candidate.
@@ -166,17 +169,17 @@ def choose_candidate(
     """
     metrics = metrics.copy().reset_index(drop=True)
     valid = metrics["silhouette"].notna()
-    few = metrics["n_clusters"].astype(float) <= config.k_max
-    large = metrics["smallest_segment_share"].astype(float) >= config.min_segment_share
-    small_top = metrics["top_segment_share"].astype(float) <= config.max_top_segment_share
+    few = metrics["n_clusters"].astype(float) <= settings.k_max
+    large = metrics["smallest_segment_share"].astype(float) >= settings.min_segment_share
+    small_top = metrics["top_segment_share"].astype(float) <= settings.max_top_segment_share
     sized = valid & few & large & small_top
-    rule = _Rule(metrics, config, measure)
+    rule = _Rule(metrics, settings, measure)
     steps = [
         (
             lambda: rule.best_stable(sized),
-            f"best silhouette among candidates with stability ARI >= {config.min_stability:g}, "
-            f"every segment >= {config.min_segment_share:.0%} and the top segment <= "
-            f"{config.max_top_segment_share:.0%} of customers",
+            f"best silhouette among candidates with stability ARI >= {settings.min_stability:g}, "
+            f"every segment >= {settings.min_segment_share:.0%} and the top segment <= "
+            f"{settings.max_top_segment_share:.0%} of customers",
         ),
         (
             lambda: rule.most_stable(sized),
@@ -194,11 +197,11 @@ def choose_candidate(
         if chosen is not None:
             reason = why
             break
-    measured = metrics["stability_ari_mean"].notna() | (config.stability_resamples == 0)
-    stable = metrics["stability_ari_mean"].astype(float).fillna(1.0) >= config.min_stability
+    measured = metrics["stability_ari_mean"].notna() | (settings.stability_resamples == 0)
+    stable = metrics["stability_ari_mean"].astype(float).fillna(1.0) >= settings.min_stability
     metrics["is_eligible"] = sized & measured & stable
     metrics["ineligible_reason"] = _ineligible_reasons(
-        [~valid, ~few, ~large, ~small_top, ~measured, ~stable], config
+        [~valid, ~few, ~large, ~small_top, ~measured, ~stable], settings
     )
     metrics["is_chosen"] = metrics.index == chosen
     metrics["selection_reason"] = np.where(metrics["is_chosen"], reason, None)
@@ -212,11 +215,11 @@ class _Rule:
     def __init__(
         self,
         metrics: pd.DataFrame,
-        config: SegmentationConfig,
+        settings: SegmentationSettings,
         measure: Callable[[int], list[float]] | None,
     ) -> None:
         self.metrics = metrics
-        self.config = config
+        self.settings = settings
         self.measure = measure
 
     def stability(self, index: int) -> float:
@@ -247,7 +250,7 @@ class _Rule:
                 )
                 for i in tied.index
             ]
-            stable = [s for s in stable if -s[0] >= self.config.min_stability]
+            stable = [s for s in stable if -s[0] >= self.settings.min_stability]
             if stable:
                 return min(stable)[3]
         return None
@@ -268,18 +271,20 @@ class _Rule:
         return min(keys)[4] if keys else None
 
 
-def _ineligible_reasons(failed: list[pd.Series], config: SegmentationConfig) -> list[str | None]:
+def _ineligible_reasons(
+    failed: list[pd.Series], settings: SegmentationSettings
+) -> list[str | None]:
     """Per candidate, the first rule it fails, in the order: at least 2 segments, at most
     k_max, the smallest segment's share, the top segment's share, stability measured, stable."""
     reasons = np.select(
         failed,
         [
             "fewer than 2 segments",
-            f"more than {config.k_max} segments",
-            f"a segment below {config.min_segment_share:.0%} of customers",
-            f"top segment above {config.max_top_segment_share:.0%} of customers",
+            f"more than {settings.k_max} segments",
+            f"a segment below {settings.min_segment_share:.0%} of customers",
+            f"top segment above {settings.max_top_segment_share:.0%} of customers",
             "stability not measured: a candidate with a better silhouette was chosen",
-            f"stability below {config.min_stability:g}",
+            f"stability below {settings.min_stability:g}",
         ],
         default="",
     )
@@ -297,21 +302,21 @@ class LineSelection:
 
 
 def select_line(
-    frame: pd.DataFrame, business_line: str, config: SegmentationConfig
+    frame: pd.DataFrame, business_line: str, settings: SegmentationSettings
 ) -> LineSelection:
     """Prepare, score and choose for one business line."""
-    line = prepare_line(frame, config)
+    line = prepare_line(frame, settings)
     n = len(line.frame)
     common = {
         "business_line": business_line,
         "customers": n,
         "fit_sample_size": len(line.fit_index),
         "silhouette_sample_size": len(line.eval_index),
-        "stability_resamples": config.stability_resamples,
-        "scaling": config.scaling,
+        "stability_resamples": settings.stability_resamples,
+        "scaling": settings.scaling,
         "features": ",".join(line.features),
     }
-    if n < max(config.min_customers, 2 * config.k_min):
+    if n < max(MIN_CUSTOMERS, 2 * settings.k_min):
         metrics = pd.DataFrame.from_records(
             [
                 {
@@ -324,7 +329,7 @@ def select_line(
                     "ineligible_reason": None,
                     "is_chosen": True,
                     "selection_reason": (
-                        f"fewer than {max(config.min_customers, 2 * config.k_min)} customers:"
+                        f"fewer than {max(MIN_CUSTOMERS, 2 * settings.k_min)} customers:"
                         " one segment"
                     ),
                 }
@@ -332,14 +337,14 @@ def select_line(
         )
         metrics = metrics.assign(**common).reindex(columns=SELECTION_COLUMNS)
         return LineSelection(line, metrics, None, None)
-    metrics, references, meter = evaluate_line(line, config)
+    metrics, references, meter = evaluate_line(line, settings)
     candidates = meter.candidates
-    if config.full_stability:
+    if settings.full_stability:
         for candidate in meter.reference_eval:
             meter.measure(candidate)
     metrics = _with_stability(metrics, meter)
     metrics = choose_candidate(
-        metrics, config, lambda order: meter.measure(candidates[order])
+        metrics, settings, lambda order: meter.measure(candidates[order])
     ).assign(**common)[SELECTION_COLUMNS]
     chosen_rows = metrics.index[metrics["is_chosen"]]
     if len(chosen_rows) == 0:
@@ -359,13 +364,13 @@ def _with_stability(metrics: pd.DataFrame, meter: StabilityMeter) -> pd.DataFram
     return metrics
 
 
-def select_models(customers: pd.DataFrame, config: SegmentationConfig) -> pd.DataFrame:
+def select_models(customers: pd.DataFrame, settings: SegmentationSettings) -> pd.DataFrame:
     """Score every candidate for every business line and mark the chosen one.
 
     Parameters
     ----------
     customers : one row per customer with `INPUT_COLUMNS`.
-    config : the segmentation settings.
+    settings : the segmentation settings.
 
     Returns
     -------
@@ -373,7 +378,7 @@ def select_models(customers: pd.DataFrame, config: SegmentationConfig) -> pd.Dat
     """
     with threadpool_limits(limits=1):
         frames = [
-            select_line(group, name, config).metrics for name, group in split_lines(customers)
+            select_line(group, name, settings).metrics for name, group in split_lines(customers)
         ]
     if not frames:
         return _typed_selection(pd.DataFrame(columns=SELECTION_COLUMNS))

@@ -7,13 +7,16 @@ from sklearn.metrics import adjusted_rand_score
 
 from hvc.segmentation.candidates import Candidate, FittedSegmenter, _fit_rows, fit_candidates
 from hvc.segmentation.features import PreparedLine
-from hvc.segmentation.settings import SegmentationConfig
+from hvc.segmentation.settings import SegmentationSettings
+
+# Each stability refit is fitted on this share of the candidate's fit rows.
+STABILITY_FRACTION = 0.8
 
 
 class StabilityMeter:
     """Bootstrap stability of candidates, measured on demand and remembered.
 
-    A candidate is refitted on `stability_resamples` random subsamples (`stability_fraction`
+    A candidate is refitted on `stability_resamples` random subsamples (`STABILITY_FRACTION`
     of its fit rows; the same subsamples for every candidate of a method) and each refit
     assigns the silhouette sample; the adjusted Rand indices against the candidate's own
     assignment are its stability. Ward trees are built once per subsample and cut for every k.
@@ -22,12 +25,12 @@ class StabilityMeter:
     def __init__(
         self,
         line: PreparedLine,
-        config: SegmentationConfig,
+        settings: SegmentationSettings,
         candidates: list[Candidate],
         reference_eval: dict[Candidate, np.ndarray],
     ) -> None:
         self.line = line
-        self.config = config
+        self.settings = settings
         self.candidates = candidates
         self.reference_eval = reference_eval
         self.measured: dict[Candidate, list[float]] = {}
@@ -35,16 +38,16 @@ class StabilityMeter:
 
     def _subset(self, method: str, resample: int) -> np.ndarray:
         """The rows of one resample: a fraction of the method's fit rows, fixed per resample."""
-        rows = _fit_rows(self.line, method, self.config)
-        rng = np.random.default_rng([self.config.random_state, resample])
-        size = max(2, int(self.config.stability_fraction * len(rows)))
+        rows = _fit_rows(self.line, method, self.settings)
+        rng = np.random.default_rng([self.settings.random_state, resample])
+        size = max(2, int(STABILITY_FRACTION * len(rows)))
         return np.sort(rng.choice(rows, size=size, replace=False))
 
     def _refit(self, candidate: Candidate, resample: int) -> FittedSegmenter | None:
         """A candidate refitted on one resample (Ward: the resample's tree, built once)."""
         x = self.line.spaces[candidate.space]
         subset = self._subset(candidate.method, resample)
-        seed = self.config.random_state + resample + 1
+        seed = self.settings.random_state + resample + 1
         if candidate.method != "ward":
             return fit_candidates([candidate], x[subset], seed)[candidate]
         key = (candidate.space, resample)
@@ -58,7 +61,7 @@ class StabilityMeter:
         if candidate not in self.measured:
             x_eval = self.line.spaces[candidate.space][self.line.eval_index]
             scores = []
-            for resample in range(self.config.stability_resamples):
+            for resample in range(self.settings.stability_resamples):
                 refit = self._refit(candidate, resample)
                 if refit is None:
                     scores.append(0.0)

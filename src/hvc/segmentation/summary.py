@@ -10,7 +10,7 @@ import pandas as pd
 from hvc.segmentation.comparison import _ratio, compare_revenue
 from hvc.segmentation.eligibility import INTEGER_FEATURES, RULE_FEATURES, eligibility_rule
 from hvc.segmentation.features import split_lines
-from hvc.segmentation.settings import SegmentationConfig
+from hvc.segmentation.settings import SegmentationSettings
 
 # Traits compared between Insiders and the rest, by median.
 TRAITS = [
@@ -43,7 +43,7 @@ SUMMARY_COLUMNS = [
 def summarise_insiders(
     customers: pd.DataFrame,
     segments: pd.DataFrame,
-    config: SegmentationConfig,
+    settings: SegmentationSettings,
     backtest: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     """Answer the business questions about the Insiders, one row per business line and metric.
@@ -53,7 +53,7 @@ def summarise_insiders(
     customers : one row per segmented customer with `customer_key`, `business_line` and the
         `TRAITS` / `RULE_FEATURES` columns.
     segments : `customer_key`, `segment_id`, `is_insider` (the segmentation's output).
-    config : settings (tree depth, bootstrap resamples, random state, Insiders rule).
+    settings : settings (tree depth, bootstrap resamples, random state, Insiders rule).
     backtest : the output of `backtest_insiders`, whose figures answer what guarantees that
         Insiders beat the rest; omitted or without the line's rows, that question is answered
         as not measured.
@@ -64,7 +64,7 @@ def summarise_insiders(
     rows: list[dict] = []
     for name, line in split_lines(merged):
         line = line.sort_values("customer_key", kind="stable").reset_index(drop=True)
-        rows += _line_summary(name, line, config)
+        rows += _line_summary(name, line, settings)
         rows += _guarantee_rows(name, backtest)
     out = pd.DataFrame.from_records(rows, columns=SUMMARY_COLUMNS)
     return out.astype(
@@ -108,14 +108,14 @@ class _Answers:
         )
 
 
-def _line_summary(name: str, line: pd.DataFrame, config: SegmentationConfig) -> list[dict]:
+def _line_summary(name: str, line: pd.DataFrame, settings: SegmentationSettings) -> list[dict]:
     """Questions 1 to 7 answered for one business line's customers (sorted by key)."""
     insider = line["is_insider"].to_numpy(dtype=bool)
     answers = _Answers(name)
     _answer_size(answers, line, insider)
     _answer_traits(answers, line, insider)
-    _answer_eligibility(answers, line, insider, config)
-    _answer_revenue(answers, line, insider, config)
+    _answer_eligibility(answers, line, insider, settings)
+    _answer_revenue(answers, line, insider, settings)
     return answers.rows
 
 
@@ -165,25 +165,25 @@ def _answer_traits(answers: _Answers, line: pd.DataFrame, insider: np.ndarray) -
 
 
 def _answer_eligibility(
-    answers: _Answers, line: pd.DataFrame, insider: np.ndarray, config: SegmentationConfig
+    answers: _Answers, line: pd.DataFrame, insider: np.ndarray, settings: SegmentationSettings
 ) -> None:
     """The thresholds that make an Insider, and how one enters and leaves (questions 5-6)."""
     add = answers.add
-    rule = eligibility_rule(line, insider, config)
+    rule = eligibility_rule(line, insider, settings)
     eligibility = "Which thresholds make a customer an Insider?"
     add(
         5,
         eligibility,
         "eligibility_rule",
         rule["accuracy"],
-        f"{rule['rule']} (a depth-{config.tree_max_depth} decision tree; on held-out "
+        f"{rule['rule']} (a depth-{settings.tree_max_depth} decision tree; on held-out "
         f"customers accuracy {_pct(rule['accuracy'])} against {_pct(rule['baseline_accuracy'])}"
         f" for calling nobody an Insider, precision {_pct(rule['precision'])}, recall "
         f"{_pct(rule['recall'])})",
     )
     add(5, eligibility, "eligibility_precision", rule["precision"], _pct(rule["precision"]))
     add(5, eligibility, "eligibility_recall", rule["recall"], _pct(rule["recall"]))
-    if config.insiders_rule == "top_segment":
+    if settings.insiders_rule == "top_segment":
         entry = (
             "Enter: be assigned to segment 1 (the most valuable) when the warehouse is rebuilt"
             f"; in plain terms, meet the rule above ({rule['rule']}). Removed: no longer "
@@ -192,19 +192,19 @@ def _answer_eligibility(
         )
     else:
         entry = (
-            f"Enter: rank in the top {config.insiders_top_share:.0%} of customers by adjusted "
+            f"Enter: rank in the top {settings.insiders_top_share:.0%} of customers by adjusted "
             "revenue at a rebuild. Removed: fall out of that top share at a rebuild."
         )
     add(6, "What are the conditions to enter and to be removed?", "entry_and_removal", None, entry)
 
 
 def _answer_revenue(
-    answers: _Answers, line: pd.DataFrame, insider: np.ndarray, config: SegmentationConfig
+    answers: _Answers, line: pd.DataFrame, insider: np.ndarray, settings: SegmentationSettings
 ) -> None:
     """Net revenue per Insider against the rest, with intervals and tests (question 7)."""
     net = line["net_revenue"].astype(float).to_numpy()
     compared = compare_revenue(
-        net[insider], net[~insider], config.bootstrap_resamples, config.random_state
+        net[insider], net[~insider], settings.bootstrap_resamples, settings.random_state
     )
     versus = "Do Insiders bring more revenue per customer than the rest?"
     answers.add(

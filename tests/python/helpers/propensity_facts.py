@@ -49,6 +49,6 @@ def make_facts(n: int = 800, seed: int = 0) -> pd.DataFrame:
 
 
 # Small and quick: three folds, three penalties.
-SMALL = PropensitySettings(
+SMALL = PropensitySettings.from_project(
     max_features=6, folds=3, random_state=7, min_level_count=10, penalties=(0.03, 0.3, 3.0)
 )

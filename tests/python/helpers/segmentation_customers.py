@@ -6,11 +6,11 @@ import numpy as np
 import pandas as pd
 from sklearn.datasets import make_blobs
 
-from hvc.segmentation import SegmentationConfig
+from hvc.segmentation import SegmentationSettings
 
 BLOB_FEATURES = ("recency_days", "order_count", "adjusted_revenue")
 # Small and quick: two methods, few resamples; the size rules do not bind on equal blobs.
-BLOB_CONFIG = SegmentationConfig(
+BLOB_CONFIG = SegmentationSettings.from_project(
     features=BLOB_FEATURES,
     methods=("kmeans", "ward"),
     k_max=7,

@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from helpers.warehouse import World
-from hvc.segmentation import INPUT_COLUMNS, SegmentationConfig, segment_and_select
+from hvc.segmentation import INPUT_COLUMNS, SegmentationSettings, segment_and_select
 
 MARTS = [
     "customer_segments",
@@ -93,7 +93,7 @@ def test_dbt_segments_equal_a_fresh_fit_on_the_same_features(warehouse: Path) ->
         warehouse,
         f"select {', '.join(INPUT_COLUMNS)} from intermediate.int_segmentation__customer_features",
     )
-    selection, segments = segment_and_select(features, SegmentationConfig())
+    selection, segments = segment_and_select(features, SegmentationSettings.from_project())
     built = frame(
         warehouse,
         "select customer_key, business_line, segment_id, segment_name, is_insider, "

@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from hvc import clv
+from hvc.clv import ClvSettings
 
 
 def test_backtest_is_unbiased_on_the_model_s_own_process(simulated: pd.DataFrame) -> None:
@@ -14,7 +15,7 @@ def test_backtest_is_unbiased_on_the_model_s_own_process(simulated: pd.DataFrame
     up to the holdout's own randomness: 20,000 customers make about 5,500 holdout purchases,
     whose total varies by about 2.5 % (over-dispersed Poisson), so 6 % is beyond 2 sd. The
     model also beats carrying each customer's past rate forward, per customer."""
-    scores = clv.backtest(simulated, n_draws=50).set_index("method")
+    scores = clv.backtest(simulated, ClvSettings.from_project(draws=50)).set_index("method")
     model, naive = scores.loc["bg_nbd_gamma_gamma"], scores.loc["naive"]
     assert model["predicted_purchases"] / model["actual_purchases"] == pytest.approx(1, abs=0.06)
     assert model["predicted_revenue"] / model["actual_revenue"] == pytest.approx(1, abs=0.06)
@@ -43,11 +44,11 @@ def test_naive_baseline_carries_the_past_rate_forward() -> None:
         }
     )
     # Too few customers to fit: nothing is scored rather than a fit on two customers.
-    assert clv.backtest(summary).empty
+    assert clv.backtest(summary, ClvSettings.from_project()).empty
     many = pd.concat([summary] * 30, ignore_index=True).assign(
         customer_key=lambda d: [f"c{i}" for i in range(len(d))]
     )
-    naive = clv.backtest(many, n_draws=0).set_index("method").loc["naive"]
+    naive = clv.backtest(many, ClvSettings.from_project(draws=0)).set_index("method").loc["naive"]
     # a: 4 repeats in 100 days -> 2 in 50 days, at 20 each; b: none
     assert naive["predicted_purchases"] == pytest.approx(30 * 2)
     assert naive["predicted_revenue"] == pytest.approx(30 * 40)

@@ -9,6 +9,7 @@ import pytest
 
 from helpers.clv_simulation import PLANTED_BGNBD, PLANTED_GAMMA_GAMMA
 from hvc import clv
+from hvc.clv import ClvSettings
 
 
 def test_predictions_rank_customers_like_their_true_rates(
@@ -16,7 +17,9 @@ def test_predictions_rank_customers_like_their_true_rates(
 ) -> None:
     """Predictions from the fitted parameters rank customers by their true rate and spend as
     well as predictions from the planted parameters do (within 0.01 Spearman)."""
-    fitted = clv.predict_customers(simulated, simulated_parameters, n_draws=0)
+    fitted = clv.predict_customers(
+        simulated, simulated_parameters, ClvSettings.from_project(draws=0)
+    )
     planted = clv.expected_purchases(
         PLANTED_BGNBD,
         180.0,
@@ -42,8 +45,12 @@ def test_predictions_are_consistent_and_deterministic(
     simulated: pd.DataFrame, simulated_parameters: pd.DataFrame
 ) -> None:
     sample = simulated.iloc[:3000]
-    first = clv.predict_customers(sample, simulated_parameters, n_draws=40, random_state=5)
-    again = clv.predict_customers(sample, simulated_parameters, n_draws=40, random_state=5)
+    first = clv.predict_customers(
+        sample, simulated_parameters, ClvSettings.from_project(draws=40, random_state=5)
+    )
+    again = clv.predict_customers(
+        sample, simulated_parameters, ClvSettings.from_project(draws=40, random_state=5)
+    )
     pd.testing.assert_frame_equal(first, again)
     assert list(first.columns) == clv.PREDICTION_COLUMNS
     assert first["customer_key"].tolist() == sample["customer_key"].tolist()
@@ -67,7 +74,9 @@ def test_clv_is_the_discounted_sum_of_monthly_revenue(
     simulated: pd.DataFrame, simulated_parameters: pd.DataFrame
 ) -> None:
     sample = simulated.iloc[:500]
-    predicted = clv.predict_customers(sample, simulated_parameters, n_draws=0)
+    predicted = clv.predict_customers(
+        sample, simulated_parameters, ClvSettings.from_project(draws=0)
+    )
     bg, gg = clv.fits_from_parameters(simulated_parameters)["simulated"]
     end = pd.Timestamp(sample["calibration_end_date"].iloc[0])
     ends = [(end + pd.DateOffset(months=k) - end).days for k in range(1, 13)]
@@ -91,7 +100,9 @@ def test_forecast_totals_add_up_to_the_customer_expectations(
     segments = sample[["customer_key"]].assign(
         segment=np.where(sample["frequency"] >= 3, "Insiders", "Other customers")
     )
-    forecast = clv.forecast_revenue(sample, simulated_parameters, segments, n_draws=40)
+    forecast = clv.forecast_revenue(
+        sample, simulated_parameters, segments, ClvSettings.from_project(draws=40)
+    )
     assert list(forecast.columns) == clv.FORECAST_COLUMNS
     assert sorted(forecast["segment"].unique()) == ["All customers", "Insiders", "Other customers"]
     by = forecast.set_index(["segment", "month_number"])

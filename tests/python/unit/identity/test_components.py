@@ -10,11 +10,17 @@ import pytest
 
 from hvc.identity import (
     COMPONENT_COLUMNS,
+    IdentitySettings,
     components,
     pairwise_scores,
     resolve_components,
     resolve_numbered_components,
 )
+
+
+def limits(**overrides: int) -> IdentitySettings:
+    """The project's hub limits (identity_max_links, identity_max_domain_links), some replaced."""
+    return IdentitySettings.from_project(**overrides)
 
 
 def graph(edges: list[tuple[str, str]], extra_nodes: tuple[str, ...] = ()) -> tuple:
@@ -47,7 +53,7 @@ def test_multi_hop_chain_is_one_component():
         + [("drip_subscriber:2", "ga_visitor:3")],
         extra_nodes=("email:other@y.com",),
     )
-    result = resolve_components(nodes, edges)
+    result = resolve_components(nodes, edges, limits())
     assert list(result.columns) == COMPONENT_COLUMNS
     assert members(result, "email:a@x.com") == {
         "email:a@x.com",
@@ -64,7 +70,7 @@ def test_multi_hop_chain_is_one_component():
 
 def test_component_id_is_smallest_number_in_component():
     nodes, edges = random_graph(2_000, 1_500, seed=3)
-    result = resolve_components(nodes, edges)
+    result = resolve_components(nodes, edges, limits())
     assert str(result.component_id.dtype) == "Int64"
     assert str(result.linked_components.dtype) == "Int64"
     number = pd.Series(np.arange(len(result)), index=result.index)
@@ -75,7 +81,7 @@ def test_result_does_not_depend_on_row_order_or_edge_direction():
     nodes, edges = random_graph(3_000, 2_500, seed=1)
     hub_edges = pd.DataFrame({"node_a": "n:7", "node_b": [f"n:{i}" for i in range(100, 160)]})
     edges = pd.concat([edges, hub_edges], ignore_index=True)
-    expected = resolve_components(nodes, edges, max_links=20)
+    expected = resolve_components(nodes, edges, limits(max_links=20))
     assert expected.is_held_back.any()
 
     rng = np.random.default_rng(9)
@@ -85,27 +91,27 @@ def test_result_does_not_depend_on_row_order_or_edge_direction():
     shuffled_edges.loc[flip, ["node_a", "node_b"]] = shuffled_edges.loc[
         flip, ["node_b", "node_a"]
     ].to_numpy()
-    got = resolve_components(shuffled_nodes, shuffled_edges, max_links=20)
+    got = resolve_components(shuffled_nodes, shuffled_edges, limits(max_links=20))
     pd.testing.assert_frame_equal(got, expected)
 
 
 def test_exact_path_gives_the_same_result(monkeypatch):
     nodes, edges = random_graph(3_000, 3_500, seed=5)
-    expected = resolve_components(nodes, edges, max_links=3)
+    expected = resolve_components(nodes, edges, limits(max_links=3))
     monkeypatch.setattr(components, "_encode_by_hash", lambda con, nodes_in: None)
-    pd.testing.assert_frame_equal(resolve_components(nodes, edges, max_links=3), expected)
+    pd.testing.assert_frame_equal(resolve_components(nodes, edges, limits(max_links=3)), expected)
 
 
 def test_hash_ties_fall_back_to_an_order_still_free_of_row_order(monkeypatch):
     monkeypatch.setattr(components, "_HASH", "hash({}) % 5")
     nodes, edges = random_graph(1_000, 800, seed=11)
-    result = resolve_components(nodes, edges)
+    result = resolve_components(nodes, edges, limits())
     shuffled = resolve_components(
-        nodes.sample(frac=1, random_state=4), edges.sample(frac=1, random_state=5)
+        nodes.sample(frac=1, random_state=4), edges.sample(frac=1, random_state=5), limits()
     )
     pd.testing.assert_frame_equal(shuffled, result)
     monkeypatch.undo()
-    unpatched = resolve_components(nodes, edges)
+    unpatched = resolve_components(nodes, edges, limits())
     merged = result.merge(unpatched, on="node_id", suffixes=("", "_unpatched"))
     same = pairwise_scores(merged.component_id_unpatched, merged.component_id)
     assert same["precision"] == same["recall"] == 1.0
@@ -114,9 +120,9 @@ def test_hash_ties_fall_back_to_an_order_still_free_of_row_order(monkeypatch):
 def test_duplicate_and_null_node_ids_are_rejected():
     nodes, edges = graph([("email:a@x.com", "edd_customer:1")])
     with pytest.raises(ValueError, match="not unique"):
-        resolve_components(pd.concat([nodes, nodes.head(1)]), edges)
+        resolve_components(pd.concat([nodes, nodes.head(1)]), edges, limits())
     with pytest.raises(ValueError, match="nulls"):
-        resolve_components(pd.concat([nodes, pd.DataFrame({"node_id": [None]})]), edges)
+        resolve_components(pd.concat([nodes, pd.DataFrame({"node_id": [None]})]), edges, limits())
 
 
 def test_edges_to_unknown_nodes_and_repeats_are_ignored():
@@ -132,7 +138,7 @@ def test_edges_to_unknown_nodes_and_repeats_are_ignored():
             ),
         ]
     )
-    result = resolve_components(nodes, edges, max_links=1)
+    result = resolve_components(nodes, edges, limits(max_links=1))
     assert members(result, "email:a@x.com") == {"email:a@x.com", "edd_customer:1"}
     assert members(result, "email:b@y.com") == {"email:b@y.com"}
     assert result.linked_components.isna().all()
@@ -159,7 +165,7 @@ def test_hub_email_linking_50_customers_is_held_back_and_merges_none():
         ("email:ann@solo.com", "drip_subscriber:77"),
     ]
     nodes, edges = graph(edges)
-    result = resolve_components(nodes, edges).set_index("node_id")
+    result = resolve_components(nodes, edges, limits()).set_index("node_id")
 
     hub = result.loc["email:hello@agency.com"]
     assert bool(hub.is_held_back)
@@ -184,7 +190,7 @@ def test_hub_email_linking_50_customers_is_held_back_and_merges_none():
 
 def test_hub_at_the_limit_is_kept():
     nodes, edges = graph(customers_sharing_a_hub(20))
-    result = resolve_components(nodes, edges, max_links=20).set_index("node_id")
+    result = resolve_components(nodes, edges, limits(max_links=20)).set_index("node_id")
     assert not result.is_held_back.any()
     assert result.component_id.nunique() == 1
 
@@ -203,7 +209,7 @@ def test_candidate_touching_few_customers_is_restored():
             ("ga_visitor:4", "drip_subscriber:1"),
         ]
     )
-    result = resolve_components(nodes, edges, max_links=3).set_index("node_id")
+    result = resolve_components(nodes, edges, limits(max_links=3)).set_index("node_id")
     bob = result.loc["email:bob@x.com"]
     assert not bob.is_held_back
     assert bob.linked_components == 2
@@ -215,12 +221,12 @@ def test_business_domain_uses_the_domain_limit():
     contacts = [(f"email:p{i}@acme.com", "domain:acme.com") for i in range(8)]
     tools = [(f"email:p{i}@acme.com", f"hubspot_contact:{i}") for i in range(8)]
     nodes, edges = graph(contacts + tools)
-    result = resolve_components(nodes, edges, max_links=5, max_domain_links=500)
+    result = resolve_components(nodes, edges, limits(max_links=5, max_domain_links=500))
     assert not result.is_held_back.any()
     assert result.linked_components.isna().all()
     assert result.component_id.nunique() == 1
 
-    strict = resolve_components(nodes, edges, max_links=5, max_domain_links=7)
+    strict = resolve_components(nodes, edges, limits(max_links=5, max_domain_links=7))
     held = strict.loc[strict.is_held_back, "node_id"].tolist()
     assert held == ["domain:acme.com"]
     assert strict.component_id.nunique() == 8
@@ -229,7 +235,7 @@ def test_business_domain_uses_the_domain_limit():
 def test_performance_200k_nodes():
     nodes, edges = random_graph(200_000, 200_000, seed=2)
     start = time.perf_counter()
-    result = resolve_components(nodes, edges)
+    result = resolve_components(nodes, edges, limits())
     seconds = time.perf_counter() - start
     assert len(result) == 200_000
     assert seconds < 10, f"{seconds:.1f} s"
@@ -246,7 +252,7 @@ def test_numbered_components_match_the_named_ones():
     # a hub on 60 separate customers, to exercise the hold-back on both paths
     hub = pd.DataFrame({"node_a": "n:0", "node_b": [f"n:{i}" for i in range(1_000, 1_060)]})
     edges = pd.concat([edges, hub], ignore_index=True)
-    named = resolve_components(nodes, edges, max_links=20, max_domain_links=50)
+    named = resolve_components(nodes, edges, limits(max_links=20, max_domain_links=50))
 
     number = {node_id: i for i, node_id in enumerate(nodes.node_id)}
     numbered_nodes = pd.DataFrame(
@@ -256,7 +262,7 @@ def test_numbered_components_match_the_named_ones():
         {"node_a": edges.node_a.map(number), "node_b": edges.node_b.map(number)}
     )
     numbered = resolve_numbered_components(
-        numbered_nodes, numbered_edges, max_links=20, max_domain_links=50
+        numbered_nodes, numbered_edges, limits(max_links=20, max_domain_links=50)
     )
 
     assert list(numbered.node_number) == list(range(len(nodes)))
@@ -276,7 +282,7 @@ def test_numbered_components_reject_bad_numbers():
     nodes = pd.DataFrame({"node_number": [0, 2], "is_domain": [False, False]})
     edges = pd.DataFrame({"node_a": [0], "node_b": [2]})
     with pytest.raises(ValueError, match="0 .. n-1"):
-        resolve_numbered_components(nodes, edges)
+        resolve_numbered_components(nodes, edges, limits())
     nodes = pd.DataFrame({"node_number": [0, 1], "is_domain": [False, False]})
     with pytest.raises(ValueError, match="outside"):
-        resolve_numbered_components(nodes, pd.DataFrame({"node_a": [0], "node_b": [5]}))
+        resolve_numbered_components(nodes, pd.DataFrame({"node_a": [0], "node_b": [5]}), limits())

@@ -82,7 +82,7 @@ def test_too_few_buyers_give_empty_tables_of_the_right_types() -> None:
     facts = make_facts(200)
     facts["has_license_3"] = False
     facts.loc[:5, "has_license_3"] = True  # 6 buyers: fewer than 2 per fold for 5 folds
-    settings = PropensitySettings()
+    settings = PropensitySettings.from_project()
     predictions = predict_propensity(facts, settings)
     outputs = {
         "predictions": predictions,

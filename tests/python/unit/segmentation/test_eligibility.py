@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pandas as pd
 
-from hvc.segmentation import SegmentationConfig, eligibility_rule
+from hvc.segmentation import SegmentationSettings, eligibility_rule
 
 
 def test_eligibility_rule_recovers_planted_thresholds() -> None:
@@ -31,7 +31,7 @@ def test_eligibility_rule_recovers_planted_thresholds() -> None:
         }
     )
     is_insider = (orders >= 6) & (revenue > 1000)
-    rule = eligibility_rule(frame, is_insider, SegmentationConfig())
+    rule = eligibility_rule(frame, is_insider, SegmentationSettings.from_project())
     assert rule["accuracy"] > 0.99
     assert rule["baseline_accuracy"] < 0.9
     assert "purchases >= 6" in rule["rule"]

@@ -9,7 +9,7 @@ from helpers.segmentation_customers import BLOB_CONFIG, blob_customers
 from hvc.segmentation import (
     INPUT_COLUMNS,
     INSIDERS,
-    SegmentationConfig,
+    SegmentationSettings,
     insider_flags,
     name_segments,
     segment_and_select,
@@ -36,11 +36,11 @@ def test_top_share_rule_takes_the_most_valuable_customers_rounded_up() -> None:
     frame = pd.DataFrame(
         {"customer_key": ["d", "c", "b", "a"], "adjusted_revenue": [10.0, 50.0, 50.0, 5.0]}
     )
-    config = SegmentationConfig(insiders_rule="top_share", insiders_top_share=0.3)
+    config = SegmentationSettings.from_project(insiders_rule="top_share", insiders_top_share=0.3)
     flags = insider_flags(frame, np.array([1, 1, 2, 2]), config)
     # ceil(0.3 * 4) = 2; b and c tie on value
     assert flags.tolist() == [False, True, True, False]
-    config = SegmentationConfig(insiders_rule="top_share", insiders_top_share=0.2)
+    config = SegmentationSettings.from_project(insiders_rule="top_share", insiders_top_share=0.2)
     assert insider_flags(frame, np.ones(4), config).tolist() == [False, False, True, False]
 
 

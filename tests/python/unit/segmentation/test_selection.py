@@ -10,7 +10,7 @@ from sklearn.metrics import adjusted_rand_score, pairwise_distances, silhouette_
 from helpers.segmentation_customers import BLOB_CONFIG, BLOB_FEATURES, blob_customers
 from hvc.segmentation import (
     INPUT_COLUMNS,
-    SegmentationConfig,
+    SegmentationSettings,
     choose_candidate,
     segment_and_select,
     select_models,
@@ -116,7 +116,7 @@ def test_silhouette_from_distances_is_sklearns() -> None:
 
 def test_pca_space_adds_candidates_scored_in_the_feature_space() -> None:
     customers = blob_customers(3)[INPUT_COLUMNS]
-    config = SegmentationConfig(
+    config = SegmentationSettings.from_project(
         features=BLOB_FEATURES, methods=("kmeans",), k_max=4, use_pca=True, pca_variance=0.99
     )
     selection = select_models(customers, config)
