@@ -28,6 +28,7 @@ def run_dbt(args: list[str], raw_dir: Path | None = None) -> int:
 
 
 def cmd_generate(ns: argparse.Namespace) -> int:
+    """`hvc generate`: write a world's raw exports and truth to a folder."""
     from hvc.generate import generate_world
     from hvc.progress import StderrProgress
 
@@ -46,17 +47,20 @@ def cmd_generate(ns: argparse.Namespace) -> int:
 
 
 def cmd_build(ns: argparse.Namespace) -> int:
+    """`hvc build`: dbt build, extra arguments passed on."""
     warehouse_path().parent.mkdir(parents=True, exist_ok=True)
     return run_dbt(["build", *ns.dbt_args])
 
 
 def cmd_summary(ns: argparse.Namespace) -> int:
+    """`hvc summary`: print the warehouse's summary."""
     from hvc.summary import print_summary
 
     return print_summary(warehouse_path())
 
 
 def cmd_explain(ns: argparse.Namespace) -> int:
+    """`hvc explain`: print the chain of links between two identifiers."""
     import duckdb
 
     from hvc.identity import explain_link
@@ -89,6 +93,7 @@ def cmd_explain(ns: argparse.Namespace) -> int:
 
 
 def cmd_demo(ns: argparse.Namespace) -> int:
+    """`hvc demo`: generate (or reuse) the demo, build it, score identity, summarise."""
     out = DEFAULT_DEMO_DIR
     manifest = out / "manifest.json"
     if ns.force or _manifest_world(manifest) != (ns.customers, ns.seed):
@@ -121,6 +126,7 @@ def _manifest_world(manifest: Path) -> tuple[int, int] | None:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `hvc` command line and its subcommands."""
     parser = argparse.ArgumentParser(prog="hvc", description=__doc__)
     parser.add_argument("--version", action="version", version=f"hvc {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -155,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run the `hvc` command; returns its exit code."""
     ns = build_parser().parse_args(argv)
     return ns.func(ns)
 

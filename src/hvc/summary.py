@@ -9,6 +9,7 @@ import duckdb
 
 
 def _table(rows: list[tuple], header: tuple[str, ...]) -> str:
+    """Rows as an aligned text table under `header` (the first two columns left-aligned)."""
     cells = [header, *[tuple(_fmt(v) for v in row) for row in rows]]
     widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
     lines = []
@@ -25,119 +26,115 @@ def _table(rows: list[tuple], header: tuple[str, ...]) -> str:
 
 
 def _fmt(value: object) -> str:
+    """A cell as text: integers with thousands separators, None empty."""
     if isinstance(value, int):
         return f"{value:,}"
     return "" if value is None else str(value)
 
 
+# The rows each part of the summary shows: a query, and the table it reads when that table
+# may be missing (a build without the demo's truth, or of only some models); None: always there.
+_QUERIES: dict[str, tuple[tuple[str, str] | None, str]] = {
+    "reconciliation": (
+        None,
+        """
+        select source_name, table_name, rows_in, rows_staged, rows_quarantined,
+            duplicates_removed, rows_unaccounted
+        from data_quality.source_reconciliation
+        order by source_name, table_name
+        """,
+    ),
+    "reasons": (
+        None,
+        """
+        select source_name, quarantine_reason, count(*)
+        from data_quality.quarantined_rows
+        group by all
+        order by source_name, quarantine_reason
+        """,
+    ),
+    "held": (
+        None,
+        "select reason, count(*), sum(record_count) from data_quality.identity_quarantine "
+        "group by all order by reason",
+    ),
+    "scores": (
+        ("data_quality", "identity_resolution_scores"),
+        "select scope, precision, recall, f1 from data_quality.identity_resolution_scores "
+        "order by scope",
+    ),
+    "by_license": (
+        ("marts", "value_by_license"),
+        """
+        select license_group, customer_count, round(net_revenue, 0)::bigint,
+            round(support_cost, 0)::bigint, round(adjusted_revenue, 0)::bigint,
+            round(mean_adjusted_revenue, 0)::bigint
+        from marts.value_by_license order by license_group
+        """,
+    ),
+    "by_pattern": (
+        ("marts", "value_by_purchase_pattern"),
+        """
+        select purchase_pattern, customer_count, round(adjusted_revenue, 0)::bigint,
+            round(adjusted_revenue_per_customer, 0)::bigint
+        from marts.value_by_purchase_pattern order by adjusted_revenue_per_customer desc
+        """,
+    ),
+    "propensity": (
+        ("marts", "license_propensity_metrics"),
+        """
+        select model_name, round(roc_auc, 3), round(pr_auc, 3), round(f1_at_threshold, 3),
+            round(lift_top_20_percent, 2), round(expected_calibration_error, 3)
+        from marts.license_propensity_metrics
+        where evaluation = 'out_of_fold'
+        order by is_scoring_model desc, model_name
+        """,
+    ),
+    "insiders": (
+        ("marts", "insiders_summary"),
+        """
+        select business_line, question, answer
+        from marts.insiders_summary
+        where metric in ('insider_count', 'share_of_net_revenue')
+        order by business_line, question_order
+        """,
+    ),
+    "forecast": (
+        ("marts", "revenue_forecast"),
+        """
+        select segment, max(customers),
+            round(sum(expected_revenue) filter (where month_number = 1), 0)::bigint,
+            round(sum(expected_revenue_lower) filter (where month_number = 1), 0)::bigint,
+            round(sum(expected_revenue_upper) filter (where month_number = 1), 0)::bigint,
+            round(sum(expected_revenue), 0)::bigint
+        from marts.revenue_forecast
+        group by segment
+        order by segment
+        """,
+    ),
+}
+
+_CUSTOMERS_SQL = """
+select count(*), count(*) filter (where is_business), count(*) filter (where has_orders)
+from marts.customers
+"""
+
+_RECORDS_SQL = """
+select count(*), count(*) filter (where customer_key is null)
+from marts.customer_identity_map
+"""
+
+
 def summarise(database: Path) -> str:
     """Describe the warehouse in `database`: rows per raw table and where they went."""
     with duckdb.connect(str(database), read_only=True) as con:
-        reconciliation = con.execute(
-            """
-            select source_name, table_name, rows_in, rows_staged, rows_quarantined,
-                duplicates_removed, rows_unaccounted
-            from data_quality.source_reconciliation
-            order by source_name, table_name
-            """
-        ).fetchall()
-        reasons = con.execute(
-            """
-            select source_name, quarantine_reason, count(*)
-            from data_quality.quarantined_rows
-            group by all
-            order by source_name, quarantine_reason
-            """
-        ).fetchall()
-        identity = con.execute(
-            """
-            select count(*), count(*) filter (where is_business),
-                count(*) filter (where has_orders)
-            from marts.customers
-            """
-        ).fetchone()
-        unresolved = con.execute(
-            """
-            select count(*), count(*) filter (where customer_key is null)
-            from marts.customer_identity_map
-            """
-        ).fetchone()
-        held = con.execute(
-            "select reason, count(*), sum(record_count) from data_quality.identity_quarantine "
-            "group by all order by reason"
-        ).fetchall()
-        scores = (
-            con.execute(
-                "select scope, precision, recall, f1 from data_quality.identity_resolution_scores "
-                "order by scope"
-            ).fetchall()
-            if _has_table(con, "data_quality", "identity_resolution_scores")
-            else []
-        )
-        by_license = (
-            con.execute(
-                """
-            select license_group, customer_count, round(net_revenue, 0)::bigint,
-                round(support_cost, 0)::bigint, round(adjusted_revenue, 0)::bigint,
-                round(mean_adjusted_revenue, 0)::bigint
-            from marts.value_by_license order by license_group
-            """
-            ).fetchall()
-            if _has_table(con, "marts", "value_by_license")
-            else []
-        )
-        by_pattern = (
-            con.execute(
-                """
-            select purchase_pattern, customer_count, round(adjusted_revenue, 0)::bigint,
-                round(adjusted_revenue_per_customer, 0)::bigint
-            from marts.value_by_purchase_pattern order by adjusted_revenue_per_customer desc
-            """
-            ).fetchall()
-            if _has_table(con, "marts", "value_by_purchase_pattern")
-            else []
-        )
-        propensity = (
-            con.execute(
-                """
-            select model_name, round(roc_auc, 3), round(pr_auc, 3), round(f1_at_threshold, 3),
-                round(lift_top_20_percent, 2), round(expected_calibration_error, 3)
-            from marts.license_propensity_metrics
-            where evaluation = 'out_of_fold'
-            order by is_scoring_model desc, model_name
-            """
-            ).fetchall()
-            if _has_table(con, "marts", "license_propensity_metrics")
-            else []
-        )
-        insiders = (
-            con.execute(
-                """
-            select business_line, question, answer
-            from marts.insiders_summary
-            where metric in ('insider_count', 'share_of_net_revenue')
-            order by business_line, question_order
-            """
-            ).fetchall()
-            if _has_table(con, "marts", "insiders_summary")
-            else []
-        )
-        forecast = (
-            con.execute(
-                """
-            select segment, max(customers),
-                round(sum(expected_revenue) filter (where month_number = 1), 0)::bigint,
-                round(sum(expected_revenue_lower) filter (where month_number = 1), 0)::bigint,
-                round(sum(expected_revenue_upper) filter (where month_number = 1), 0)::bigint,
-                round(sum(expected_revenue), 0)::bigint
-            from marts.revenue_forecast
-            group by segment
-            order by segment
-            """
-            ).fetchall()
-            if _has_table(con, "marts", "revenue_forecast")
-            else []
-        )
+        rows = {
+            name: con.execute(sql).fetchall() if table is None or _has_table(con, *table) else []
+            for name, (table, sql) in _QUERIES.items()
+        }
+        customers = con.execute(_CUSTOMERS_SQL).fetchone()
+        records = con.execute(_RECORDS_SQL).fetchone()
+    reconciliation = rows["reconciliation"]
     parts = [
         f"Warehouse: {database}",
         "",
@@ -147,58 +144,15 @@ def summarise(database: Path) -> str:
             ("source", "table", "rows in", "staged", "quarantined", "duplicates", "unaccounted"),
         ),
     ]
-    if reasons:
-        parts += ["", "Quarantined rows by reason:", _table(reasons, ("source", "reason", "rows"))]
-    parts += [
-        "",
-        f"Customers: {identity[0]:,} ({identity[1]:,} businesses, {identity[2]:,} with orders); "
-        f"{unresolved[0]:,} source records, {unresolved[1]:,} with no usable identifier.",
-    ]
-    if held:
-        parts += [
-            "Identifiers kept out of the identity graph:",
-            _table(held, ("reason", "values", "records")),
-        ]
-    if scores:
-        parts += [
-            "Identity resolution against the demo's ground truth (pairwise):",
-            _table(
-                [(scope, f"{p:.4f}", f"{r:.4f}", f"{f:.4f}") for scope, p, r, f in scores],
-                ("scope", "precision", "recall", "f1"),
-            ),
-        ]
-    if by_license:
+    if rows["reasons"]:
         parts += [
             "",
-            "Value by highest license (support cost = open ticket days x the daily rate):",
-            _table(
-                by_license,
-                ("license", "customers", "net revenue", "support cost", "adjusted", "mean adj."),
-            ),
+            "Quarantined rows by reason:",
+            _table(rows["reasons"], ("source", "reason", "rows")),
         ]
-    if by_pattern:
-        parts += [
-            "Value by purchase pattern:",
-            _table(by_pattern, ("pattern", "customers", "adjusted revenue", "per customer")),
-        ]
-    if propensity:
-        parts += [
-            "",
-            "License 3 propensity, out of fold (first row: the scoring model):",
-            _table(propensity, ("model", "ROC AUC", "PR AUC", "F1", "lift top 20%", "ECE")),
-        ]
-    if insiders:
-        parts += ["", "Insiders:", _table(insiders, ("line", "question", "answer"))]
-    if forecast:
-        parts += [
-            "",
-            "Expected revenue from today's customers (next month with its 80 % interval; "
-            "all forecast months):",
-            _table(
-                forecast,
-                ("segment", "customers", "next month", "lower", "upper", "all months"),
-            ),
-        ]
+    parts += _identity_parts(rows, customers, records)
+    parts += _value_parts(rows)
+    parts += _model_parts(rows)
     unaccounted = sum(row[-1] for row in reconciliation)
     parts += [
         "",
@@ -210,7 +164,77 @@ def summarise(database: Path) -> str:
     return "\n".join(parts)
 
 
+def _identity_parts(rows: dict[str, list[tuple]], customers: tuple, records: tuple) -> list[str]:
+    """Customers and records resolved, identifiers held back, scores against the truth."""
+    parts = [
+        "",
+        f"Customers: {customers[0]:,} ({customers[1]:,} businesses, {customers[2]:,} with "
+        f"orders); {records[0]:,} source records, {records[1]:,} with no usable identifier.",
+    ]
+    if rows["held"]:
+        parts += [
+            "Identifiers kept out of the identity graph:",
+            _table(rows["held"], ("reason", "values", "records")),
+        ]
+    if rows["scores"]:
+        parts += [
+            "Identity resolution against the demo's ground truth (pairwise):",
+            _table(
+                [(scope, f"{p:.4f}", f"{r:.4f}", f"{f:.4f}") for scope, p, r, f in rows["scores"]],
+                ("scope", "precision", "recall", "f1"),
+            ),
+        ]
+    return parts
+
+
+def _value_parts(rows: dict[str, list[tuple]]) -> list[str]:
+    """Value by highest license and by purchase pattern."""
+    parts = []
+    if rows["by_license"]:
+        parts += [
+            "",
+            "Value by highest license (support cost = open ticket days x the daily rate):",
+            _table(
+                rows["by_license"],
+                ("license", "customers", "net revenue", "support cost", "adjusted", "mean adj."),
+            ),
+        ]
+    if rows["by_pattern"]:
+        parts += [
+            "Value by purchase pattern:",
+            _table(
+                rows["by_pattern"], ("pattern", "customers", "adjusted revenue", "per customer")
+            ),
+        ]
+    return parts
+
+
+def _model_parts(rows: dict[str, list[tuple]]) -> list[str]:
+    """Propensity metrics, the Insiders and the revenue forecast."""
+    parts = []
+    if rows["propensity"]:
+        parts += [
+            "",
+            "License 3 propensity, out of fold (first row: the scoring model):",
+            _table(rows["propensity"], ("model", "ROC AUC", "PR AUC", "F1", "lift top 20%", "ECE")),
+        ]
+    if rows["insiders"]:
+        parts += ["", "Insiders:", _table(rows["insiders"], ("line", "question", "answer"))]
+    if rows["forecast"]:
+        parts += [
+            "",
+            "Expected revenue from today's customers (next month with its 80 % interval; "
+            "all forecast months):",
+            _table(
+                rows["forecast"],
+                ("segment", "customers", "next month", "lower", "upper", "all months"),
+            ),
+        ]
+    return parts
+
+
 def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
+    """Whether the warehouse has this table (or view)."""
     return bool(
         con.execute(
             "select count(*) from information_schema.tables "

@@ -54,19 +54,24 @@ class _LogScaleLikelihood(GenericLikelihoodModel):
         super().__init__(self._weights, None, extra_params_names=[f"log_{n}" for n in names])
 
     def loglikeobs(self, params):
+        """Weighted log-likelihood of each row."""
         return self._weights * self._loglike_obs(np.exp(params), *self._data)
 
     def loglike(self, params):
+        """Total log-likelihood (-inf where it is not finite, so the optimizer backs off)."""
         value = self.loglikeobs(params).sum()
         return value if np.isfinite(value) else -np.inf
 
     def score_obs(self, params):
+        """Weighted gradient of each row with respect to the log parameters."""
         return self._weights[:, None] * self._score_obs(np.exp(params), *self._data)
 
     def score(self, params):
+        """Gradient of the total log-likelihood."""
         return self.score_obs(params).sum(axis=0)
 
     def hessian(self, params):
+        """Hessian by central differences of the analytic score, symmetrised."""
         h = approx_fprime(np.asarray(params, dtype=float), self.score, centered=True)
         return (h + h.T) / 2
 
@@ -86,9 +91,11 @@ class Fit:
 
     @property
     def params(self) -> np.ndarray:
+        """The estimates on the natural scale."""
         return np.exp(self.log_params)
 
     def __getitem__(self, name: str) -> float:
+        """One estimate by parameter name."""
         return float(self.params[self.names.index(name)])
 
     @property
@@ -160,6 +167,7 @@ def _covariance(hessian: np.ndarray) -> tuple[np.ndarray, bool]:
 
 
 def _fit(model, loglike_obs, score_obs, data, weights, start, log_bounds, n_customers) -> Fit:
+    """Maximise a likelihood within the box and estimate the covariance of the log estimates."""
     names = MODEL_PARAMETERS[model]
     likelihood = _LogScaleLikelihood(loglike_obs, score_obs, data, weights, names)
     log_bounds = np.asarray(log_bounds, dtype=float)
@@ -202,6 +210,7 @@ def _fit(model, loglike_obs, score_obs, data, weights, start, log_bounds, n_cust
 
 
 def _log_box(scale_index: int, scale: float, scale_bounds: tuple[float, float], k: int):
+    """Log bounds of k parameters: the shape box, the scale parameter's relative to the data."""
     bounds = np.tile(np.log(SHAPE_BOUNDS), (k, 1))
     bounds[scale_index] = np.log(np.array(scale_bounds) * scale)
     return bounds
@@ -266,6 +275,7 @@ def fit_gamma_gamma(frequency, mean_spend) -> Fit:
 
 
 def _check_summary(x, t_x, age) -> None:
+    """Reject summaries no customer history can have."""
     if len(x) == 0:
         raise ValueError("no customers to fit")
     if (x < 0).any() or (t_x < 0).any() or (t_x > age).any():

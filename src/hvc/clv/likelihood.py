@@ -28,9 +28,11 @@ class _Repeats:
 
     @classmethod
     def of(cls, x) -> _Repeats:
+        """`x` as `_Repeats` (itself when it already is)."""
         return x if isinstance(x, cls) else cls(x)
 
     def apply(self, function) -> np.ndarray:
+        """`function` of each customer's count, computed once per distinct count."""
         return function(self.values)[self.index]
 
 
@@ -117,6 +119,7 @@ def gamma_gamma_loglikelihood(params: Sequence[float], x, mean_spend) -> np.ndar
 
 
 def _gamma_gamma_score(params: Sequence[float], x, mean_spend) -> np.ndarray:
+    """Per-customer gradient of the Gamma-Gamma log-likelihood with respect to log parameters."""
     p, q, gamma = params
     counts = _Repeats.of(x)
     x, z = counts.x, mean_spend

@@ -25,6 +25,7 @@ CHUNK_SIZE = 20_000
 
 
 def _chunks(n: int, size: int) -> Iterator[slice]:
+    """Consecutive slices of at most `size` rows."""
     for start in range(0, n, size):
         yield slice(start, min(start + size, n))
 
@@ -69,6 +70,7 @@ class _LinePredictor:
 
     @property
     def has_draws(self) -> bool:
+        """Whether there are parameter draws besides the estimates."""
         return len(self.bg) > 1
 
     def if_alive(self, horizons: Sequence[float], draws: int | None = None) -> np.ndarray:
@@ -95,11 +97,13 @@ def _rng(random_state: int, line: str) -> np.random.Generator:
 
 
 def _months_after(end_date, months: int) -> list[pd.Timestamp]:
+    """The same day of month, 1 to `months` calendar months after `end_date`."""
     end = pd.Timestamp(end_date)
     return [end + pd.DateOffset(months=k) for k in range(1, months + 1)]
 
 
 def _days_between(start, ends: list[pd.Timestamp]) -> np.ndarray:
+    """Days from `start` to each of `ends`."""
     return np.array([(end - pd.Timestamp(start)).days for end in ends], dtype=float)
 
 
@@ -110,6 +114,7 @@ def _quantiles(values: np.ndarray, interval: float) -> tuple[np.ndarray, np.ndar
 
 
 def _finite(values) -> np.ndarray:
+    """Values with infinities replaced by NaN (written as nulls)."""
     values = np.asarray(values, dtype=float)
     return np.where(np.isfinite(values), values, np.nan)
 
