@@ -1,4 +1,5 @@
 # The two commands: `make demo` builds the demo warehouse end to end, `make test` runs every test.
+# `make test-fast`: ruff and the unit tests (tests/python/unit, no dbt build), in under a minute.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -6,7 +7,7 @@ CUSTOMERS ?= 5000
 SEED ?= 42
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: demo test install lint format benchmark docs clean
+.PHONY: demo test test-fast install lint lint-python format benchmark docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -20,9 +21,11 @@ install: $(VENV)/.installed
 demo: install
 	$(BIN)/hvc demo --customers $(CUSTOMERS) --seed $(SEED)
 
-lint: install
+lint-python: install
 	$(BIN)/ruff check src tests/python scripts python_models
 	$(BIN)/ruff format --check src tests/python scripts python_models
+
+lint: lint-python
 	HVC_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb $(BIN)/sqlfluff lint models tests/dbt
 
 format: install
@@ -31,6 +34,9 @@ format: install
 
 test: lint
 	$(BIN)/pytest
+
+test-fast: lint-python
+	$(BIN)/pytest tests/python/unit
 
 benchmark: install
 	$(BIN)/python scripts/benchmark_generator.py
