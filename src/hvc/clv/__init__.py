@@ -17,48 +17,52 @@ Time is in whatever unit the inputs use (the warehouse uses days).
 - `tables`: the columns and Arrow schemas of the tables the dbt models return.
 """
 
-from hvc.clv.backtest import backtest
-from hvc.clv.expectations import (
-    customer_lifetime_value,
-    expected_purchases,
-    expected_purchases_if_alive,
-    expected_purchases_new_customer,
-    expected_spend,
-    probability_alive,
-)
-from hvc.clv.fit import (
-    ALPHA_BOUNDS,
-    GAMMA_BOUNDS,
-    MIN_CUSTOMERS,
-    MIN_REPEAT_BUYERS,
-    SHAPE_BOUNDS,
-    Fit,
-    fit_bgnbd,
-    fit_gamma_gamma,
-    fit_parameters,
-    fits_from_parameters,
-)
-from hvc.clv.likelihood import (
-    BGNBD,
-    BGNBD_PARAMETERS,
-    GAMMA_GAMMA,
-    GAMMA_GAMMA_PARAMETERS,
-    MODEL_PARAMETERS,
-    bgnbd_loglikelihood,
-    gamma_gamma_loglikelihood,
-)
-from hvc.clv.predict import forecast_revenue, predict_customers
-from hvc.clv.settings import ClvSettings
-from hvc.clv.tables import (
-    BACKTEST_COLUMNS,
-    BACKTEST_SCHEMA,
-    FORECAST_COLUMNS,
-    FORECAST_SCHEMA,
-    PARAMETER_COLUMNS,
-    PARAMETER_SCHEMA,
-    PREDICTION_COLUMNS,
-    PREDICTION_SCHEMA,
-)
+from hvc import IMPORT_LOCK
+
+# One package at a time: see hvc.IMPORT_LOCK.
+with IMPORT_LOCK:
+    from hvc.clv.backtest import backtest
+    from hvc.clv.expectations import (
+        customer_lifetime_value,
+        expected_purchases,
+        expected_purchases_if_alive,
+        expected_purchases_new_customer,
+        expected_spend,
+        probability_alive,
+    )
+    from hvc.clv.fit import (
+        ALPHA_BOUNDS,
+        GAMMA_BOUNDS,
+        MIN_CUSTOMERS,
+        MIN_REPEAT_BUYERS,
+        SHAPE_BOUNDS,
+        Fit,
+        fit_bgnbd,
+        fit_gamma_gamma,
+        fit_parameters,
+        fits_from_parameters,
+    )
+    from hvc.clv.likelihood import (
+        BGNBD,
+        BGNBD_PARAMETERS,
+        GAMMA_GAMMA,
+        GAMMA_GAMMA_PARAMETERS,
+        MODEL_PARAMETERS,
+        bgnbd_loglikelihood,
+        gamma_gamma_loglikelihood,
+    )
+    from hvc.clv.predict import forecast_revenue, predict_customers
+    from hvc.clv.settings import ClvSettings
+    from hvc.clv.tables import (
+        BACKTEST_COLUMNS,
+        BACKTEST_SCHEMA,
+        FORECAST_COLUMNS,
+        FORECAST_SCHEMA,
+        PARAMETER_COLUMNS,
+        PARAMETER_SCHEMA,
+        PREDICTION_COLUMNS,
+        PREDICTION_SCHEMA,
+    )
 
 __all__ = [
     "ALPHA_BOUNDS",

@@ -6,22 +6,26 @@
 - `explain`: the chain of links that puts two identifiers in one customer.
 """
 
-from hvc.identity.components import (
-    COMPONENT_COLUMNS,
-    HELD_BACK_LINKS_TOO_MANY,
-    component_labels,
-    encode_graph,
-    resolve_components,
-    resolve_numbered_components,
-)
-from hvc.identity.explain import explain_link
-from hvc.identity.scores import (
-    CROSS_TOOL_IDENTIFIERS,
-    identity_items,
-    identity_scores,
-    pairwise_scores,
-)
-from hvc.identity.settings import IdentitySettings
+from hvc import IMPORT_LOCK
+
+# One package at a time: see hvc.IMPORT_LOCK.
+with IMPORT_LOCK:
+    from hvc.identity.components import (
+        COMPONENT_COLUMNS,
+        HELD_BACK_LINKS_TOO_MANY,
+        component_labels,
+        encode_graph,
+        resolve_components,
+        resolve_numbered_components,
+    )
+    from hvc.identity.explain import explain_link
+    from hvc.identity.scores import (
+        CROSS_TOOL_IDENTIFIERS,
+        identity_items,
+        identity_scores,
+        pairwise_scores,
+    )
+    from hvc.identity.settings import IdentitySettings
 
 __all__ = [
     "COMPONENT_COLUMNS",

@@ -34,37 +34,41 @@ Modules: `settings`, `features` (the candidate design matrix), `selection` (the 
 calibration), `predictions`, `coefficients` and `tables` (the columns the dbt models return).
 """
 
-from hvc.propensity.coefficients import INTERCEPT, propensity_coefficients
-from hvc.propensity.features import CandidateFeatures
-from hvc.propensity.models import (
-    GRADIENT_BOOSTING,
-    MIN_PER_CLASS_PER_FOLD,
-    MODEL_NAMES,
-    SCORING_MODEL,
-    FinalModel,
-    build_model,
-    can_fit,
-    fit_final_model,
-    fold_numbers,
-    model_version,
-)
-from hvc.propensity.predictions import (
-    predict_propensity,
-    propensity_calibration,
-    propensity_metrics,
-)
-from hvc.propensity.selection import LassoSelection
-from hvc.propensity.settings import PropensitySettings
-from hvc.propensity.tables import (
-    CALIBRATION_COLUMNS,
-    CALIBRATION_TYPES,
-    COEFFICIENT_COLUMNS,
-    COEFFICIENT_TYPES,
-    METRIC_COLUMNS,
-    METRIC_TYPES,
-    PREDICTION_COLUMNS,
-    PREDICTION_TYPES,
-)
+from hvc import IMPORT_LOCK
+
+# One package at a time: see hvc.IMPORT_LOCK.
+with IMPORT_LOCK:
+    from hvc.propensity.coefficients import INTERCEPT, propensity_coefficients
+    from hvc.propensity.features import CandidateFeatures
+    from hvc.propensity.models import (
+        GRADIENT_BOOSTING,
+        MIN_PER_CLASS_PER_FOLD,
+        MODEL_NAMES,
+        SCORING_MODEL,
+        FinalModel,
+        build_model,
+        can_fit,
+        fit_final_model,
+        fold_numbers,
+        model_version,
+    )
+    from hvc.propensity.predictions import (
+        predict_propensity,
+        propensity_calibration,
+        propensity_metrics,
+    )
+    from hvc.propensity.selection import LassoSelection
+    from hvc.propensity.settings import PropensitySettings
+    from hvc.propensity.tables import (
+        CALIBRATION_COLUMNS,
+        CALIBRATION_TYPES,
+        COEFFICIENT_COLUMNS,
+        COEFFICIENT_TYPES,
+        METRIC_COLUMNS,
+        METRIC_TYPES,
+        PREDICTION_COLUMNS,
+        PREDICTION_TYPES,
+    )
 
 __all__ = [
     "CALIBRATION_COLUMNS",

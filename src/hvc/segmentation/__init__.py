@@ -29,36 +29,40 @@ Modules: `settings`; `features` (transformed and scaled, per business line); `ca
 Insiders explained: `comparison`, `eligibility`, `summary`, `backtest`.
 """
 
-from hvc.segmentation.backtest import BACKTEST_COLUMNS, backtest_insiders, top_past_spenders
-from hvc.segmentation.candidates import Candidate, FittedSegmenter, cut_tree_at
-from hvc.segmentation.comparison import compare_revenue
-from hvc.segmentation.eligibility import RULE_FEATURES, eligibility_rule, tree_rule
-from hvc.segmentation.features import (
-    DEFAULT_FEATURES,
-    FEATURES,
-    INPUT_COLUMNS,
-    VALUE_COLUMN,
-    prepare_line,
-    scale_features,
-    split_lines,
-    transform_features,
-)
-from hvc.segmentation.labels import (
-    INSIDERS,
-    SINGLE_SEGMENT,
-    insider_flags,
-    name_segments,
-    order_segments,
-)
-from hvc.segmentation.segments import SEGMENT_COLUMNS, segment_and_select, segment_customers
-from hvc.segmentation.selection import (
-    SELECTION_COLUMNS,
-    choose_candidate,
-    select_models,
-    silhouette_from_distances,
-)
-from hvc.segmentation.settings import INSIDER_RULES, METHODS, SCALINGS, SegmentationSettings
-from hvc.segmentation.summary import SUMMARY_COLUMNS, summarise_insiders
+from hvc import IMPORT_LOCK
+
+# One package at a time: see hvc.IMPORT_LOCK.
+with IMPORT_LOCK:
+    from hvc.segmentation.backtest import BACKTEST_COLUMNS, backtest_insiders, top_past_spenders
+    from hvc.segmentation.candidates import Candidate, FittedSegmenter, cut_tree_at
+    from hvc.segmentation.comparison import compare_revenue
+    from hvc.segmentation.eligibility import RULE_FEATURES, eligibility_rule, tree_rule
+    from hvc.segmentation.features import (
+        DEFAULT_FEATURES,
+        FEATURES,
+        INPUT_COLUMNS,
+        VALUE_COLUMN,
+        prepare_line,
+        scale_features,
+        split_lines,
+        transform_features,
+    )
+    from hvc.segmentation.labels import (
+        INSIDERS,
+        SINGLE_SEGMENT,
+        insider_flags,
+        name_segments,
+        order_segments,
+    )
+    from hvc.segmentation.segments import SEGMENT_COLUMNS, segment_and_select, segment_customers
+    from hvc.segmentation.selection import (
+        SELECTION_COLUMNS,
+        choose_candidate,
+        select_models,
+        silhouette_from_distances,
+    )
+    from hvc.segmentation.settings import INSIDER_RULES, METHODS, SCALINGS, SegmentationSettings
+    from hvc.segmentation.summary import SUMMARY_COLUMNS, summarise_insiders
 
 __all__ = [
     "BACKTEST_COLUMNS",
