@@ -140,7 +140,7 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         Levels held by fewer customers than this (in the rows fitted) are pooled into `other`.
     """
 
-    def __init__(self, min_level_count: int = 25):
+    def __init__(self, min_level_count: int):
         self.min_level_count = min_level_count
 
     def fit(self, facts: pd.DataFrame, y=None) -> CandidateFeatures:

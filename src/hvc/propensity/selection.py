@@ -31,9 +31,7 @@ _LIBLINEAR = threading.Lock()
 class LassoSelection(TransformerMixin, BaseEstimator):
     """Keep at most `max_features` columns of a standardised frame (see the module docstring)."""
 
-    def __init__(
-        self, max_features: int = 20, class_weight: str | None = None, random_state: int = 0
-    ):
+    def __init__(self, max_features: int, class_weight: str | None = None, random_state: int = 0):
         self.max_features = max_features
         self.class_weight = class_weight
         self.random_state = random_state
