@@ -1,3 +1,4 @@
+-- One row per customer: what identity resolution knows of them (domain, name, records per tool).
 with
 
 group_customers as (
@@ -45,16 +46,22 @@ record_counts as (
         customer_number,
         any_value(customer_key) as customer_key,
         min(record_at) as first_seen_at,
-        {%- for source_name in [
-            'edd', 'helpscout', 'intercom', 'drip', 'hubspot', 'google_analytics', 'mturk',
-            'online_retail'
-        ] %}
+        -- one count per source of the registry (macros/registry/source_registry.sql)
+        {%- for source_name in registry_sources() %}
             cast(
                 coalesce(sum(record_count) filter (where source_name = '{{ source_name }}'), 0)
                 as bigint
             ) as {{ source_name }}_records,
         {%- endfor %}
-        cast(sum(record_count) as bigint) as total_records
+        cast(sum(record_count) as bigint) as total_records,
+        -- records of the raw tables that hold orders (registry: holds_orders)
+        coalesce(sum(record_count) filter (
+            where
+            {%- for entry in registry_tables() | selectattr('holds_orders') %}
+                (source_name = '{{ entry.source }}' and table_name = '{{ entry.table }}')
+                {{- " or" if not loop.last }}
+            {%- endfor %}
+        ), 0) > 0 as has_orders
     from group_customers
     group by customer_number
 ),
@@ -100,17 +107,12 @@ final as (
         domains.primary_domain,
         domains.primary_domain is not null as is_business,
         coalesce(company_names.company_name, domains.primary_domain) as display_name,
-        record_counts.edd_records + record_counts.online_retail_records > 0 as has_orders,
+        record_counts.has_orders,
         record_counts.first_seen_at,
         coalesce(contacts.contact_emails, 0) as contact_emails,
-        record_counts.edd_records,
-        record_counts.helpscout_records,
-        record_counts.intercom_records,
-        record_counts.drip_records,
-        record_counts.hubspot_records,
-        record_counts.google_analytics_records,
-        record_counts.mturk_records,
-        record_counts.online_retail_records,
+        {%- for source_name in registry_sources() %}
+            record_counts.{{ source_name }}_records,
+        {%- endfor %}
         record_counts.total_records
     from record_counts
     left join domains on record_counts.customer_number = domains.customer_number

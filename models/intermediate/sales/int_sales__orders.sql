@@ -1,3 +1,4 @@
+-- One row per order with at least one line that is revenue: its amounts from its kept lines.
 with
 
 order_lines as (
@@ -12,7 +13,7 @@ order_lines as (
         is_refund,
         is_return,
         currency
-    from {{ ref('int_value__order_lines_classified') }}
+    from {{ ref('int_sales__order_lines_classified') }}
     where exclusion_reason is null
 ),
 

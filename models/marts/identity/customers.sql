@@ -1,0 +1,23 @@
+with
+
+customers as (
+    select
+        customer_key,
+        primary_domain,
+        is_business,
+        display_name,
+        has_orders,
+        first_seen_at,
+        contact_emails,
+        {%- for source_name in registry_sources() %}
+            {{ source_name }}_records,
+        {%- endfor %}
+        total_records
+    from {{ ref('int_identity__customers') }}
+),
+
+final as (
+    select * from customers
+)
+
+select * from final
