@@ -4,6 +4,11 @@
     of the source appears here once it is in the registry.
 -#}
 {% macro source_quarantine(source_name) -%}
+{%- if not registry_tables(source_name) -%}
+    {{ exceptions.raise_compiler_error(
+        "source " ~ source_name ~ " has a quarantine model but no raw table in the source "
+        ~ "registry: add its tables to macros/registry/source_registry.sql") }}
+{%- endif %}
 with
 
 {% for entry in registry_tables(source_name) %}
