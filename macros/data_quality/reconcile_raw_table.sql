@@ -1,20 +1,21 @@
 {#-
-    One row of source_reconciliation: what became of one raw table's rows. rows_in is read from
-    the base model (every raw row), the other counts from the models users query.
+    One row of source_reconciliation: what became of one raw table's rows (a registry entry,
+    see registry_tables). rows_in is read from the base model (every raw row), the other
+    counts from the models users query.
 -#}
-{% macro reconcile_raw_table(source_name, table_name, base_model, staging_model, quarantine_model) -%}
+{% macro reconcile_raw_table(entry) -%}
     select
-        '{{ source_name }}' as source_name,
-        '{{ table_name }}' as table_name,
-        '{{ staging_model }}' as staging_model,
-        (select count(*) from {{ ref(base_model) }}) as rows_in,
-        (select count(*) from {{ ref(staging_model) }}) as rows_staged,
+        '{{ entry.source }}' as source_name,
+        '{{ entry.table }}' as table_name,
+        '{{ entry.staged_model }}' as staging_model,
+        (select count(*) from {{ ref(entry.base_model) }}) as rows_in,
+        (select count(*) from {{ ref(entry.staged_model) }}) as rows_staged,
         (
-            select count(*) from {{ ref(quarantine_model) }}
-            where table_name = '{{ table_name }}'
+            select count(*) from {{ ref(entry.quarantine_model) }}
+            where table_name = '{{ entry.table }}'
         ) as rows_quarantined,
         (
-            select count(*) from {{ ref(base_model) }}
+            select count(*) from {{ ref(entry.base_model) }}
             where row_status = 'duplicate'
         ) as duplicates_removed
 {%- endmacro %}

@@ -3,11 +3,18 @@
     declares, cast to the declared raw type, plus:
       _raw_record   the row's declared columns as JSON text (the raw row a quarantine keeps)
       _source_file  the file the row came from
+    Every base model reads its files through this macro, which makes it a table (the raw
+    files are parsed once per build; the staging views read the table) and fails when the raw
+    table is not in the source registry (macros/registry/source_registry.sql).
     The format follows the glob's extension: .csv/.tsv/.txt (all text), .json/.jsonl/.ndjson
     (one object per line) or .parquet. A glob that matches no file gives an empty relation of
     the same columns, with a log line, so a company without this tool still builds.
 -#}
 {% macro raw_source(source_name, table_name) %}
+    {#- every base model is a table (the raw files are parsed once per build), and its raw
+        table must be in the source registry -#}
+    {{- config(materialized='table') -}}
+    {%- do registry_table(source_name, table_name) -%}
     {%- set relation = source(source_name, table_name) -%}
     {%- if not execute -%}
         {{ return(relation) }}

@@ -8,7 +8,7 @@
     `compress_intermediate_text` (true) keeps the compression; views and incremental tables
     are left alone; a no-op on other engines. -#}
 {% macro text_compression_off() -%}
-    {%- if _text_compression_applies() and not var('compress_intermediate_text', false) -%}
+    {%- if _text_compression_applies() and not var('compress_intermediate_text') -%}
         set disabled_compression_methods = 'fsst,dictionary,dict_fsst'
     {%- else -%}
         select 1 as text_compression_kept

@@ -33,9 +33,9 @@ calibrations as (
     select
         'backtest' as calibration,
         cast(
-            {{ dbt.dateadd('day', -var('clv_holdout_days', 90), 'last_observed_date') }} as date
+            {{ dbt.dateadd('day', -var('clv_holdout_days'), 'last_observed_date') }} as date
         ) as calibration_end_date,
-        {{ var('clv_holdout_days', 90) }} as holdout_days
+        {{ var('clv_holdout_days') }} as holdout_days
     from observed_until
 ),
 

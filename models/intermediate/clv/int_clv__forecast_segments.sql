@@ -10,7 +10,7 @@ customer_segments as (
     select
         customer_key,
         is_insider
-    from {{ ref('customer_segments') }}
+    from {{ ref('int_segmentation__customer_segments') }}
 ),
 
 customers as (

@@ -9,7 +9,7 @@ orders as (
         is_return,
         is_refund,
         gross_amount
-    from {{ ref('orders') }}
+    from {{ ref('int_sales__orders') }}
 ),
 
 -- a return invoice is not a purchase; a refunded payment kept no money

@@ -27,17 +27,11 @@ identifiers as (
             when record_identifiers.blocked_reason is null then node_customers.customer_number
         end as customer_number,
         -- which identifier we credit with the match, strongest kind first
+        -- (macros/registry/identifier_types.sql)
         case record_identifiers.identifier_type
-            when 'edd_customer' then 1
-            when 'email' then 2
-            when 'hubspot_contact' then 3
-            when 'hubspot_company' then 4
-            when 'domain' then 5
-            when 'intercom_contact' then 6
-            when 'helpscout_customer' then 7
-            when 'drip_subscriber' then 8
-            when 'retail_customer' then 9
-            when 'ga_visitor' then 10
+            {%- for identifier_type in identifier_types() %}
+                when '{{ identifier_type }}' then {{ loop.index }}
+            {%- endfor %}
         end as identifier_rank
     from {{ ref('int_identity__record_identifiers') }} as record_identifiers
     left join node_customers on record_identifiers.node_key = node_customers.node_key

@@ -1,26 +1,27 @@
 -- One row per identity group: the records of one source table that carry the same identifier
 -- values (`identity_group_key`), with the identifiers they carry. Resolving groups rather than
--- records reads a visitor's thousand web events as one.
+-- records reads a visitor's thousand web events as one. One branch per raw table of the
+-- registry that carries identifiers (macros/registry/source_registry.sql).
+{%- set tables = registry_tables() | selectattr('identifiers') | list %}
 with
 
-{% for t in identity_source_tables() %}
+{% for t in tables %}
     {{ t.source }}_{{ t.table }} as (
         select
-            {{ identity_group_key(t.source, t.table) }} as identity_group_key,
+            {{ identity_group_key(t) }} as identity_group_key,
             '{{ t.source }}' as source_name,
             '{{ t.table }}' as table_name,
-            min({{ t.id }}) as record_id,
-            min({{ t.at }}) as record_at,
+            min({{ t.record_id }}) as record_id,
+            min({{ t.record_at }}) as record_at,
             count(*) as record_count,
-            {{ identity_group_identifiers(t.source, t.table) }} as identifiers
-        from {{ ref(t.model) }}
-        group by {{ identity_identifier_columns()[t.source ~ ':' ~ t.table]
-            | map(attribute='column') | join(', ') }}
+            {{ identity_group_identifiers(t) }} as identifiers
+        from {{ ref(t.staged_model) }}
+        group by {{ t.identifiers | map(attribute='column') | join(', ') }}
     ),
 
 {% endfor %}
 unioned as (
-    {%- for t in identity_source_tables() %}
+    {%- for t in tables %}
         select * from {{ t.source }}_{{ t.table }}
         {%- if not loop.last %}
             union all

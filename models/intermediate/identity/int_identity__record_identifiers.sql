@@ -2,12 +2,7 @@
 -- usable business email also names its company's domain: that domain is a row of its own,
 -- derived from the email. Nodes are keyed by 64 bits of the MD5 of `<type>:<value>` (`node_key`),
 -- so the graph joins on integers, not on text.
-{%- set identifier_types = ['domain'] -%}
-{%- for identifiers in identity_identifier_columns().values() -%}
-    {%- for identifier in identifiers if identifier.type not in identifier_types -%}
-        {%- do identifier_types.append(identifier.type) -%}
-    {%- endfor -%}
-{%- endfor %}
+{%- set known_types = identifier_types() %}
 with
 
 unnested as (
@@ -41,7 +36,7 @@ present as (
 identifier_types as (
     select type_list.identifier_type
     from (
-        values {% for identifier_type in identifier_types -%}
+        values {% for identifier_type in known_types -%}
             ('{{ identifier_type }}'){{ ", " if not loop.last }}
         {%- endfor %}
     ) as type_list (identifier_type)

@@ -3,11 +3,11 @@
 -- every dated fact below is counted only when it happened strictly before the cutoff.
 with
 
-orders as (
+customer_activity as (
     select
         customer_key,
-        source_name
-    from {{ ref('orders') }}
+        business_line
+    from {{ ref('int_value__customer_activity') }}
 ),
 
 order_lines as (
@@ -15,14 +15,15 @@ order_lines as (
         customer_key,
         ordered_at,
         license_tier
-    from {{ ref('order_lines') }}
+    from {{ ref('int_sales__order_lines_classified') }}
+    where exclusion_reason is null
 ),
 
 customers as (
     select
         customer_key,
         is_business
-    from {{ ref('customers') }}
+    from {{ ref('int_identity__customers') }}
 ),
 
 firmographics as (
@@ -36,38 +37,17 @@ firmographics as (
     from {{ ref('int_value__customer_firmographics') }}
 ),
 
-identity_map as (
-    select
-        source_name,
-        table_name,
-        record_id,
-        customer_key
-    from {{ ref('customer_identity_map') }}
-    where customer_key is not null
-),
-
 companies as (
-    select
-        company_id,
-        employee_count,
-        updated_at
-    from {{ ref('stg_hubspot__companies') }}
-),
-
-email_events as (
-    select
-        event_id,
-        event_type,
-        occurred_at
-    from {{ ref('stg_drip__events') }}
+    {{ keyed_records('hubspot', 'companies', ['company_id', 'employee_count', 'updated_at']) }}
 ),
 
 web_events as (
     select
         event_id,
+        customer_key,
         event_at,
         traffic_source
-    from {{ ref('stg_google_analytics__events') }}
+    from {{ ref('int_engagement__web_events') }}
 ),
 
 support_tickets as (
@@ -77,7 +57,8 @@ support_tickets as (
         source_name,
         opened_at,
         closed_at
-    from {{ ref('support_tickets') }}
+    from {{ ref('int_support__tickets_classified') }}
+    where exclusion_reason is null
 ),
 
 helpscout_conversations as (
@@ -90,9 +71,9 @@ helpscout_conversations as (
 
 -- the population: customers of the software shop (Online Retail customers hold no licenses)
 software_customers as (
-    select distinct customer_key
-    from orders
-    where source_name = 'edd'
+    select customer_key
+    from customer_activity
+    where business_line = 'software'
 ),
 
 license_3_orders as (
@@ -118,37 +99,17 @@ cutoffs as (
 -- firmographics describe the company, not its dealings with us: taken as they are
 company_sizes as (
     select
-        identity_map.customer_key,
+        customer_key,
         -- a customer with several CRM companies: the most recently modified one with a size
-        arg_max(
-            companies.employee_count, (companies.updated_at, companies.company_id)
-        ) as employee_count
+        arg_max(employee_count, (updated_at, company_id)) as employee_count
     from companies
-    inner join identity_map
-        on
-            identity_map.source_name = 'hubspot'
-            and identity_map.table_name = 'companies'
-            and companies.company_id = identity_map.record_id
-    where companies.employee_count is not null
-    group by identity_map.customer_key
+    where employee_count is not null
+    group by customer_key
 ),
 
+-- email events strictly before each customer's cutoff
 email_activity as (
-    select
-        cutoffs.customer_key,
-        count(*) filter (where email_events.event_type = 'received_email')
-            as email_received_count,
-        count(*) filter (where email_events.event_type = 'opened_email') as email_open_count,
-        count(*) filter (where email_events.event_type = 'clicked_email') as email_click_count
-    from email_events
-    inner join identity_map
-        on
-            identity_map.source_name = 'drip'
-            and identity_map.table_name = 'events'
-            and email_events.event_id = identity_map.record_id
-    inner join cutoffs on identity_map.customer_key = cutoffs.customer_key
-    where email_events.occurred_at < cutoffs.cutoff_at
-    group by cutoffs.customer_key
+    {{ customer_activity('cutoffs', ['email'], per_customer=true) }}
 ),
 
 web_activity as (
@@ -159,12 +120,7 @@ web_activity as (
             web_events.traffic_source, (web_events.event_at, web_events.event_id)
         ) as acquisition_source
     from web_events
-    inner join identity_map
-        on
-            identity_map.source_name = 'google_analytics'
-            and identity_map.table_name = 'events'
-            and web_events.event_id = identity_map.record_id
-    inner join cutoffs on identity_map.customer_key = cutoffs.customer_key
+    inner join cutoffs on web_events.customer_key = cutoffs.customer_key
     where web_events.event_at < cutoffs.cutoff_at
     group by cutoffs.customer_key
 ),

@@ -1,37 +1,15 @@
 -- One row per customer with a purchase before the backtest cutoff: the segmentation features
--- measured at the cutoff, and the net revenue from the cutoff to the horizon end.
+-- measured at the cutoff (the macro customer_activity, as customer_value measures them at the
+-- as-of time), and the net revenue from the cutoff to the horizon end.
 with
 
 orders as (
     select
-        order_id,
         customer_key,
         ordered_at,
         is_return,
-        item_quantity,
-        gross_amount,
-        refund_amount,
-        net_amount,
-        highest_license_tier
-    from {{ ref('orders') }}
-),
-
-order_lines as (
-    select
-        customer_key,
-        order_id,
-        ordered_at,
-        product_id,
-        is_return
-    from {{ ref('order_lines') }}
-),
-
-support_tickets as (
-    select
-        customer_key,
-        opened_at,
-        closed_at
-    from {{ ref('support_tickets') }}
+        net_amount
+    from {{ ref('int_sales__orders') }}
 ),
 
 as_of as (
@@ -40,13 +18,13 @@ as_of as (
 
 backtest_window as (
     select
-        {% if var('segmentation_backtest_cutoff_date', none) -%}
+        {% if var('segmentation_backtest_cutoff_date') -%}
             cast('{{ var("segmentation_backtest_cutoff_date") }}' as timestamp)
         {%- else -%}
             cast(
                 {{ dbt.dateadd(
                     'day',
-                    -1 * var('segmentation_backtest_horizon_days', 90),
+                    -1 * var('segmentation_backtest_horizon_days'),
                     'cast(as_of_at as date)'
                 ) }} as timestamp
             )
@@ -57,65 +35,15 @@ backtest_window as (
                 'day',
                 1,
                 "cast('" ~ var('segmentation_backtest_end_date') ~ "' as date)"
-                if var('segmentation_backtest_end_date', none)
+                if var('segmentation_backtest_end_date')
                 else 'cast(as_of_at as date)'
             ) }} as timestamp
         ) as horizon_end_at
     from as_of
 ),
 
-past_orders as (
-    select
-        orders.customer_key,
-        count(*) filter (where not orders.is_return) as order_count,
-        count(
-            distinct {{ dbt.date_trunc('month', 'orders.ordered_at') }}
-        ) filter (where not orders.is_return) as active_month_count,
-        sum(orders.gross_amount) as gross_revenue,
-        sum(orders.refund_amount) as refund_amount,
-        sum(orders.net_amount) as net_revenue,
-        coalesce(
-            sum(orders.item_quantity) filter (where not orders.is_return), 0
-        ) as item_count,
-        min(orders.ordered_at) filter (where not orders.is_return) as first_order_at,
-        max(orders.ordered_at) filter (where not orders.is_return) as last_order_at,
-        -- shop orders or licenses make a software customer, as in customer_value
-        bool_or(orders.order_id like 'edd:%') as has_shop_orders
-    from orders
-    cross join backtest_window
-    where orders.ordered_at < backtest_window.cutoff_at
-    group by orders.customer_key
-),
-
-past_products as (
-    select
-        order_lines.customer_key,
-        count(
-            distinct split_part(order_lines.order_id, ':', 1) || ':' || order_lines.product_id
-        ) as distinct_product_count
-    from order_lines
-    cross join backtest_window
-    where
-        order_lines.ordered_at < backtest_window.cutoff_at
-        and not order_lines.is_return
-    group by order_lines.customer_key
-),
-
-past_support as (
-    select
-        support_tickets.customer_key,
-        sum(
-            {{ dbt.datediff(
-                'support_tickets.opened_at',
-                'least(coalesce(support_tickets.closed_at, backtest_window.cutoff_at), '
-                ~ 'backtest_window.cutoff_at)',
-                'second'
-            ) }} / 86400.0
-        ) as ticket_open_days
-    from support_tickets
-    cross join backtest_window
-    where support_tickets.opened_at < backtest_window.cutoff_at
-    group by support_tickets.customer_key
+past_activity as (
+    {{ customer_activity('backtest_window', ['orders', 'support']) }}
 ),
 
 future_orders as (
@@ -133,39 +61,29 @@ future_orders as (
 
 features as (
     select
-        past_orders.customer_key,
-        case when past_orders.has_shop_orders then 'software' else 'retail' end
-            as business_line,
-        cast(past_orders.net_revenue as double) as net_revenue,
-        cast(past_orders.net_revenue as double)
-        - coalesce(past_support.ticket_open_days, 0)
-        * {{ var('support_cost_per_open_day') }} as adjusted_revenue,
-        past_orders.order_count,
-        cast(past_orders.net_revenue as double) / past_orders.order_count
-            as average_order_value,
-        {{ dbt.datediff('past_orders.last_order_at', 'backtest_window.cutoff_at', 'day') }}
-            as recency_days,
-        {{ dbt.datediff('past_orders.first_order_at', 'backtest_window.cutoff_at', 'day') }}
-            as tenure_days,
-        coalesce(past_products.distinct_product_count, 0) as distinct_product_count,
-        cast(past_orders.item_count as bigint) as item_count,
-        cast(past_orders.order_count as double) / past_orders.active_month_count
-            as purchase_frequency,
-        cast(past_orders.refund_amount as double)
-        / nullif(past_orders.gross_revenue, 0) as return_rate,
-        coalesce(past_support.ticket_open_days, 0) as ticket_open_days,
+        past_activity.customer_key,
+        past_activity.business_line,
+        cast(past_activity.net_revenue as double) as net_revenue,
+        cast(past_activity.adjusted_revenue as double) as adjusted_revenue,
+        past_activity.order_count,
+        cast(past_activity.average_order_value as double) as average_order_value,
+        past_activity.recency_days,
+        past_activity.tenure_days,
+        past_activity.distinct_product_count,
+        past_activity.item_count,
+        past_activity.purchase_frequency,
+        past_activity.return_rate,
+        past_activity.ticket_open_days,
         coalesce(cast(future_orders.future_net_revenue as double), 0) as future_net_revenue,
         coalesce(future_orders.future_order_count, 0) as future_order_count,
         cast(backtest_window.cutoff_at as date) as cutoff_date,
         cast({{ dbt.dateadd('day', -1, 'backtest_window.horizon_end_at') }} as date)
             as horizon_end_date
-    from past_orders
+    from past_activity
     cross join backtest_window
-    left join past_products on past_orders.customer_key = past_products.customer_key
-    left join past_support on past_orders.customer_key = past_support.customer_key
-    left join future_orders on past_orders.customer_key = future_orders.customer_key
+    left join future_orders on past_activity.customer_key = future_orders.customer_key
     -- customers with only returns before the cutoff have nothing to segment on
-    where past_orders.order_count > 0
+    where past_activity.order_count > 0
 ),
 
 final as (

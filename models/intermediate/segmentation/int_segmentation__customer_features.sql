@@ -1,10 +1,11 @@
--- One row per customer with at least one purchase: the features segmentation reads.
+-- One row per customer with at least one purchase: the features segmentation reads, as of the
+-- as-of time (int_value__customer_activity, the same figures customer_value shows).
 with
 
-customer_value as (
+customer_activity as (
     select
         customer_key,
-        license_group,
+        business_line,
         net_revenue,
         adjusted_revenue,
         order_count,
@@ -16,7 +17,7 @@ customer_value as (
         purchase_frequency,
         return_rate,
         ticket_open_days
-    from {{ ref('customer_value') }}
+    from {{ ref('int_value__customer_activity') }}
     -- customers whose only orders are returns have nothing to segment on
     where order_count > 0
 ),
@@ -24,7 +25,7 @@ customer_value as (
 final as (
     select
         customer_key,
-        case when license_group = 'retail' then 'retail' else 'software' end as business_line,
+        business_line,
         cast(net_revenue as double) as net_revenue,
         cast(adjusted_revenue as double) as adjusted_revenue,
         order_count,
@@ -36,7 +37,7 @@ final as (
         purchase_frequency,
         return_rate,
         cast(ticket_open_days as double) as ticket_open_days
-    from customer_value
+    from customer_activity
 )
 
 select * from final

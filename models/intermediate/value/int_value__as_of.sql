@@ -46,7 +46,7 @@ latest as (
 
 final as (
     select
-        {% if var('as_of_date', none) -%}
+        {% if var('as_of_date') -%}
             cast('{{ var("as_of_date") }}' as timestamp)
         {%- else -%}
             cast(latest_event_at as timestamp)

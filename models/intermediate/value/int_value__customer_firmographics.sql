@@ -1,53 +1,34 @@
 -- One row per customer with any firmographic signal: industry, size, territory, country, zone.
 with
 
-identity_map as (
-    select
-        source_name,
-        table_name,
-        record_id,
-        customer_key
-    from {{ ref('customer_identity_map') }}
-    where customer_key is not null
-),
-
 assignments as (
-    select
-        assignment_id,
-        assignment_status,
-        category
-    from {{ ref('stg_mturk__assignments') }}
+    {{ keyed_records(
+        'mturk', 'batch_results', ['assignment_id', 'assignment_status', 'category']
+    ) }}
 ),
 
 companies as (
-    select
-        company_id,
-        industry,
-        employee_range,
-        territory,
-        country,
-        time_zone,
-        updated_at
-    from {{ ref('stg_hubspot__companies') }}
+    {{ keyed_records(
+        'hubspot', 'companies',
+        [
+            'company_id', 'industry', 'employee_range', 'territory', 'country', 'time_zone',
+            'updated_at'
+        ]
+    ) }}
 ),
 
 drip_subscribers as (
-    select
-        subscriber_id,
-        utc_offset_minutes,
-        time_zone,
-        created_at
-    from {{ ref('stg_drip__subscribers') }}
+    {{ keyed_records(
+        'drip', 'subscribers',
+        ['subscriber_id', 'utc_offset_minutes', 'time_zone', 'created_at']
+    ) }}
 ),
 
 intercom_contacts as (
-    select
-        contact_id,
-        country,
-        utc_offset_hours,
-        last_seen_at,
-        updated_at
-    from {{ ref('stg_intercom__contacts') }}
+    {{ keyed_records(
+        'intercom', 'contacts',
+        ['contact_id', 'country', 'utc_offset_hours', 'last_seen_at', 'updated_at']
+    ) }}
 ),
 
 us_time_zone_regions as (
@@ -58,29 +39,22 @@ us_time_zone_regions as (
 ),
 
 retail_lines as (
-    select
-        invoice_line_id,
-        country,
-        invoiced_at
-    from {{ ref('stg_online_retail__invoice_lines') }}
+    {{ keyed_records(
+        'online_retail', 'invoice_lines', ['invoice_line_id', 'country', 'invoiced_at']
+    ) }}
 ),
 
 votes as (
     select
-        identity_map.customer_key,
+        assignments.customer_key,
         assignments.category,
         count(*) as vote_count
     from assignments
-    inner join identity_map
-        on
-            identity_map.source_name = 'mturk'
-            and identity_map.table_name = 'batch_results'
-            and assignments.assignment_id = identity_map.record_id
     -- rejected work is not an answer
     where
         assignments.assignment_status in ('approved', 'submitted')
         and assignments.category is not null
-    group by identity_map.customer_key, assignments.category
+    group by assignments.customer_key, assignments.category
 ),
 
 ranked_votes as (
@@ -110,7 +84,7 @@ crowd_industries as (
 
 crm_companies as (
     select
-        identity_map.customer_key,
+        companies.customer_key,
         -- a customer with several CRM companies: the most recently modified one
         arg_max(
             companies.industry, (companies.updated_at, companies.company_id)
@@ -128,17 +102,12 @@ crm_companies as (
             companies.time_zone, (companies.updated_at, companies.company_id)
         ) filter (where companies.time_zone is not null) as time_zone
     from companies
-    inner join identity_map
-        on
-            identity_map.source_name = 'hubspot'
-            and identity_map.table_name = 'companies'
-            and companies.company_id = identity_map.record_id
-    group by identity_map.customer_key
+    group by companies.customer_key
 ),
 
 drip_offsets as (
     select
-        identity_map.customer_key,
+        drip_subscribers.customer_key,
         arg_max(
             drip_subscribers.utc_offset_minutes / 60.0,
             (drip_subscribers.created_at, drip_subscribers.subscriber_id)
@@ -148,18 +117,13 @@ drip_offsets as (
             (drip_subscribers.created_at, drip_subscribers.subscriber_id)
         ) as time_zone
     from drip_subscribers
-    inner join identity_map
-        on
-            identity_map.source_name = 'drip'
-            and identity_map.table_name = 'subscribers'
-            and drip_subscribers.subscriber_id = identity_map.record_id
     where drip_subscribers.utc_offset_minutes is not null
-    group by identity_map.customer_key
+    group by drip_subscribers.customer_key
 ),
 
 intercom_locations as (
     select
-        identity_map.customer_key,
+        intercom_contacts.customer_key,
         arg_max(
             intercom_contacts.utc_offset_hours,
             (
@@ -182,28 +146,18 @@ intercom_locations as (
             )
         ) filter (where intercom_contacts.country is not null) as country
     from intercom_contacts
-    inner join identity_map
-        on
-            identity_map.source_name = 'intercom'
-            and identity_map.table_name = 'contacts'
-            and intercom_contacts.contact_id = identity_map.record_id
-    group by identity_map.customer_key
+    group by intercom_contacts.customer_key
 ),
 
 retail_countries as (
     select
-        identity_map.customer_key,
+        retail_lines.customer_key,
         arg_max(
             retail_lines.country, (retail_lines.invoiced_at, retail_lines.invoice_line_id)
         ) as country
     from retail_lines
-    inner join identity_map
-        on
-            identity_map.source_name = 'online_retail'
-            and identity_map.table_name = 'invoice_lines'
-            and retail_lines.invoice_line_id = identity_map.record_id
     where retail_lines.country is not null
-    group by identity_map.customer_key
+    group by retail_lines.customer_key
 ),
 
 customer_keys as (

@@ -8,7 +8,7 @@ excluded as (
         customer_key,
         line_amount,
         exclusion_reason
-    from {{ ref('int_value__order_lines_classified') }}
+    from {{ ref('int_sales__order_lines_classified') }}
     where exclusion_reason is not null
 ),
 

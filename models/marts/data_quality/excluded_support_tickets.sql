@@ -6,7 +6,7 @@ excluded as (
         record_id,
         customer_key,
         exclusion_reason
-    from {{ ref('int_value__tickets_classified') }}
+    from {{ ref('int_support__tickets_classified') }}
     where exclusion_reason is not null
 ),
 

@@ -13,7 +13,7 @@ order_lines as (
         line_amount,
         is_refund,
         is_return
-    from {{ ref('int_value__order_lines_classified') }}
+    from {{ ref('int_sales__order_lines_classified') }}
     where exclusion_reason is null
 ),
 

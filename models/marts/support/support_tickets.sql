@@ -11,7 +11,7 @@ tickets as (
         closed_at,
         is_open,
         open_days
-    from {{ ref('int_value__tickets_classified') }}
+    from {{ ref('int_support__tickets_classified') }}
     where exclusion_reason is null
 ),
 

@@ -1,15 +1,48 @@
+-- One row per purchase pattern (8): the valued customers split at the medians of their order
+-- count, average order value and support cost, with their revenue.
 with
 
-customer_patterns as (
+customer_value as (
     select
-        purchase_pattern,
-        net_revenue,
+        order_count,
+        average_order_value,
         support_cost,
-        adjusted_revenue,
-        median_order_count,
-        median_average_order_value,
-        median_support_cost
-    from {{ ref('int_value__customer_purchase_patterns') }}
+        net_revenue,
+        adjusted_revenue
+    from {{ ref('customer_value') }}
+),
+
+thresholds as (
+    select
+        median(order_count) as median_order_count,
+        median(average_order_value) as median_average_order_value,
+        median(support_cost) as median_support_cost
+    from customer_value
+),
+
+customer_groups as (
+    select
+        customer_value.net_revenue,
+        customer_value.support_cost,
+        customer_value.adjusted_revenue,
+        -- above the median is "many" / "large" / "much"; at or below it the other group
+        case
+            when customer_value.order_count > thresholds.median_order_count then 'many'
+            else 'few'
+        end as purchase_count_group,
+        case
+            when
+                coalesce(customer_value.average_order_value, 0)
+                > thresholds.median_average_order_value
+                then 'large'
+            else 'small'
+        end as order_size_group,
+        case
+            when customer_value.support_cost > thresholds.median_support_cost then 'much'
+            else 'little'
+        end as support_group
+    from customer_value
+    cross join thresholds
 ),
 
 purchase_count_groups as (
@@ -43,21 +76,15 @@ patterns as (
 
 totals as (
     select
-        purchase_pattern,
+        purchase_count_group,
+        order_size_group,
+        support_group,
         count(*) as customer_count,
         sum(net_revenue) as net_revenue,
         sum(support_cost) as support_cost,
         sum(adjusted_revenue) as adjusted_revenue
-    from customer_patterns
-    group by purchase_pattern
-),
-
-thresholds as (
-    select
-        max(median_order_count) as median_order_count,
-        max(median_average_order_value) as median_average_order_value,
-        max(median_support_cost) as median_support_cost
-    from customer_patterns
+    from customer_groups
+    group by purchase_count_group, order_size_group, support_group
 ),
 
 final as (
@@ -73,12 +100,16 @@ final as (
         cast(
             totals.adjusted_revenue / nullif(totals.customer_count, 0) as decimal(18, 2)
         ) as adjusted_revenue_per_customer,
-        thresholds.median_order_count,
-        thresholds.median_average_order_value,
-        thresholds.median_support_cost
+        cast(thresholds.median_order_count as double) as median_order_count,
+        cast(thresholds.median_average_order_value as double) as median_average_order_value,
+        cast(thresholds.median_support_cost as double) as median_support_cost
     from patterns
     cross join thresholds
-    left join totals on patterns.purchase_pattern = totals.purchase_pattern
+    left join totals
+        on
+            patterns.purchase_count_group = totals.purchase_count_group
+            and patterns.order_size_group = totals.order_size_group
+            and patterns.support_group = totals.support_group
 )
 
 select * from final

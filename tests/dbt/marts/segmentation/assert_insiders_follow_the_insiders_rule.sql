@@ -20,8 +20,8 @@ insiders as (
 
 insiders_rule as (
     select
-        '{{ var("insiders_rule", "top_segment") }}' as rule_name,
-        {{ var('insiders_top_share', 0.1) }} as top_share
+        '{{ var("insiders_rule") }}' as rule_name,
+        {{ var('insiders_top_share') }} as top_share
 ),
 
 line_counts as (

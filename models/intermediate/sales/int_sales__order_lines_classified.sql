@@ -1,18 +1,15 @@
 -- Every staged EDD payment item and Online Retail invoice line, with its customer and, when
 -- it is not revenue, the one reason why (first matching rule wins).
-{%- set internal_domains = var('internal_email_domains', []) %}
+{%- set internal_domains = var('internal_email_domains') %}
 
 with
 
 payments as (
-    select
-        payment_id,
-        email,
-        ordered_at,
-        payment_status,
-        is_test_mode,
-        currency
-    from {{ ref('stg_edd__payments') }}
+    {{ keyed_records(
+        'edd', 'payments',
+        ['payment_id', 'email', 'ordered_at', 'payment_status', 'is_test_mode', 'currency'],
+        keep_unmatched=true
+    ) }}
 ),
 
 payment_items as (
@@ -28,26 +25,14 @@ payment_items as (
 ),
 
 invoice_lines as (
-    select
-        invoice_line_id,
-        invoice_no,
-        is_cancellation,
-        stock_code,
-        description,
-        quantity,
-        unit_price,
-        line_amount,
-        invoiced_at
-    from {{ ref('stg_online_retail__invoice_lines') }}
-),
-
-identity_map as (
-    select
-        source_name,
-        table_name,
-        record_id,
-        customer_key
-    from {{ ref('customer_identity_map') }}
+    {{ keyed_records(
+        'online_retail', 'invoice_lines',
+        [
+            'invoice_line_id', 'invoice_no', 'is_cancellation', 'stock_code', 'description',
+            'quantity', 'unit_price', 'line_amount', 'invoiced_at'
+        ],
+        keep_unmatched=true
+    ) }}
 ),
 
 junk_emails as (
@@ -69,7 +54,7 @@ payments_checked as (
         payments.ordered_at,
         payments.payment_status,
         payments.currency,
-        identity_map.customer_key,
+        payments.customer_key,
         payments.payment_status in ('refunded', 'partially_refunded', 'revoked') as is_refund,
         case
             when payments.is_test_mode then 'test_transaction'
@@ -90,15 +75,10 @@ payments_checked as (
                 payments.payment_status
                 not in ('complete', 'refunded', 'partially_refunded', 'revoked')
                 then 'not_paid'
-            when identity_map.customer_key is null then 'no_customer'
+            when payments.customer_key is null then 'no_customer'
         end as exclusion_reason
     from payments
     left join junk_emails on payments.email = junk_emails.identifier_value
-    left join identity_map
-        on
-            identity_map.source_name = 'edd'
-            and identity_map.table_name = 'payments'
-            and payments.payment_id = identity_map.record_id
 ),
 
 edd_lines as (
@@ -146,7 +126,7 @@ retail_lines as (
         invoice_lines.invoice_line_id as record_id,
         'online_retail:' || invoice_lines.invoice_line_id as order_line_id,
         'online_retail:' || invoice_lines.invoice_no as order_id,
-        identity_map.customer_key,
+        invoice_lines.customer_key,
         invoice_lines.invoiced_at as ordered_at,
         invoice_lines.stock_code as product_id,
         invoice_lines.description as product_name,
@@ -161,16 +141,11 @@ retail_lines as (
             when
                 invoice_lines.unit_price <= 0 and not invoice_lines.is_cancellation
                 then 'non_positive_price'
-            when identity_map.customer_key is null then 'no_customer'
+            when invoice_lines.customer_key is null then 'no_customer'
         end as exclusion_reason
     from invoice_lines
     inner join retail_stock_codes
         on invoice_lines.invoice_line_id = retail_stock_codes.invoice_line_id
-    left join identity_map
-        on
-            identity_map.source_name = 'online_retail'
-            and identity_map.table_name = 'invoice_lines'
-            and invoice_lines.invoice_line_id = identity_map.record_id
 ),
 
 unioned as (

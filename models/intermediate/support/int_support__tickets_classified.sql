@@ -3,39 +3,26 @@
 with
 
 helpscout_conversations as (
-    select
-        conversation_id,
-        channel,
-        status,
-        created_at,
-        closed_at,
-        is_closed_before_created
-    from {{ ref('stg_helpscout__conversations') }}
+    {{ keyed_records(
+        'helpscout', 'conversations',
+        ['conversation_id', 'channel', 'status', 'created_at', 'closed_at'],
+        keep_unmatched=true
+    ) }}
 ),
 
 intercom_conversations as (
-    select
-        conversation_id,
-        channel,
-        state,
-        created_at,
-        updated_at
-    from {{ ref('stg_intercom__conversations') }}
-),
-
-identity_map as (
-    select
-        source_name,
-        table_name,
-        record_id,
-        customer_key
-    from {{ ref('customer_identity_map') }}
+    {{ keyed_records(
+        'intercom', 'conversations',
+        ['conversation_id', 'channel', 'state', 'created_at', 'updated_at'],
+        keep_unmatched=true
+    ) }}
 ),
 
 helpscout_tickets as (
     select
         'helpscout' as source_name,
         conversation_id as record_id,
+        customer_key,
         channel,
         status,
         created_at as opened_at,
@@ -48,6 +35,7 @@ intercom_tickets as (
     select
         'intercom' as source_name,
         conversation_id as record_id,
+        customer_key,
         -- Intercom's `conversation` source is the website's live chat
         case when channel = 'conversation' then 'chat' else channel end as channel,
         state as status,
@@ -62,6 +50,7 @@ tickets as (
     select
         source_name,
         record_id,
+        customer_key,
         channel,
         status,
         opened_at,
@@ -72,6 +61,7 @@ tickets as (
     select
         source_name,
         record_id,
+        customer_key,
         channel,
         status,
         opened_at,
@@ -85,7 +75,7 @@ classified as (
         tickets.source_name,
         tickets.record_id,
         tickets.source_name || ':' || tickets.record_id as ticket_id,
-        identity_map.customer_key,
+        tickets.customer_key,
         tickets.channel,
         tickets.status,
         tickets.opened_at,
@@ -94,14 +84,9 @@ classified as (
         case
             when tickets.is_spam then 'spam'
             when tickets.closed_at < tickets.opened_at then 'closed_before_opened'
-            when identity_map.customer_key is null then 'no_customer'
+            when tickets.customer_key is null then 'no_customer'
         end as exclusion_reason
     from tickets
-    left join identity_map
-        on
-            tickets.source_name = identity_map.source_name
-            and identity_map.table_name = 'conversations'
-            and tickets.record_id = identity_map.record_id
 ),
 
 durations as (
@@ -109,9 +94,7 @@ durations as (
         *,
         case
             when exclusion_reason is null
-                then {{ dbt.datediff(
-                    'opened_at', 'coalesce(closed_at, ' ~ as_of() ~ ')', 'second'
-                ) }} / 86400.0
+                then {{ ticket_open_days('opened_at', 'closed_at', as_of()) }}
         end as open_days
     from classified
 ),

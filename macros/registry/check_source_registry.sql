@@ -1,0 +1,68 @@
+{#-
+    Run at the start of every dbt invocation (on-run-start): the source registry and the
+    project must agree. Fails, listing every problem, when a registry entry has no source table,
+    base, staging or quarantine model, names an identifier type not in identifier_types, or is
+    listed twice; and when a source table or a base model has no registry entry (it would be
+    missing from reconciliation, quarantine and identity). A no-op query otherwise.
+-#}
+{% macro check_source_registry() -%}
+    {%- if execute -%}
+        {%- set problems = [] -%}
+        {%- set project_sources = graph.sources.values()
+            | selectattr('package_name', 'equalto', project_name) | list -%}
+        {%- set project_models = graph.nodes.values()
+            | selectattr('resource_type', 'equalto', 'model')
+            | selectattr('package_name', 'equalto', project_name)
+            | map(attribute='name') | list -%}
+        {%- set seen = [] -%}
+        {%- for entry in registry_tables() -%}
+            {%- set name = entry.source ~ '.' ~ entry.table -%}
+            {%- if name in seen -%}
+                {%- do problems.append(name ~ ' is listed twice in the registry') -%}
+            {%- endif -%}
+            {%- do seen.append(name) -%}
+            {%- if not (project_sources | selectattr('source_name', 'equalto', entry.source)
+                | selectattr('name', 'equalto', entry.table) | list) -%}
+                {%- do problems.append(
+                    name ~ ' has no source table: declare it in models/staging/' ~ entry.source
+                    ~ '/_' ~ entry.source ~ '__sources.yml') -%}
+            {%- endif -%}
+            {%- for model_name in [entry.base_model, entry.staged_model, entry.quarantine_model] -%}
+                {%- if model_name not in project_models -%}
+                    {%- do problems.append(
+                        name ~ ' needs the model ' ~ model_name ~ ' under models/staging/'
+                        ~ entry.source ~ '/') -%}
+                {%- endif -%}
+            {%- endfor -%}
+            {%- for identifier in entry.identifiers
+                if identifier.type not in identifier_types() -%}
+                {%- do problems.append(
+                    name ~ ': identifier type ' ~ identifier.type ~ ' is not in '
+                    ~ 'macros/registry/identifier_types.sql') -%}
+            {%- endfor -%}
+        {%- endfor -%}
+        {%- for node in project_sources -%}
+            {%- set name = node.source_name ~ '.' ~ node.name -%}
+            {%- if name not in seen -%}
+                {%- do problems.append(
+                    'source table ' ~ name ~ ' has no entry in the registry') -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- for model_name in project_models if model_name.startswith('base_') -%}
+            {%- set name = model_name[5:].replace('__', '.', 1) -%}
+            {%- if name not in seen -%}
+                {%- do problems.append(
+                    'base model ' ~ model_name ~ ' has no entry for ' ~ name
+                    ~ ' in the registry') -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if problems -%}
+            {{ exceptions.raise_compiler_error(
+                "The source registry (macros/registry/source_registry.sql) and the project "
+                ~ "disagree:\n  - " ~ problems | join("\n  - ")
+                ~ "\nEvery raw table needs a source table, a base model, a staging model, its "
+                ~ "source's quarantine model and one registry entry (README: Add a source).") }}
+        {%- endif -%}
+    {%- endif -%}
+    select 1 as source_registry_checked
+{%- endmacro %}
