@@ -33,10 +33,10 @@ import pandas as pd
 
 from hvc import dbt
 
+# the per-customer step: activity (macro customer_activity) over the customer-keyed facts,
+# firmographics, and the mart
 VALUE_STEP = [
-    "int_value__customer_orders",
-    "int_value__customer_support",
-    "int_value__customer_engagement",
+    "int_value__customer_activity",
     "int_value__customer_firmographics",
     "customer_value",
 ]

@@ -71,10 +71,11 @@ def dbt_command(
     target_path: Path | None = None,
     log_path: Path | None = None,
     variables: Mapping[str, object] | None = None,
+    project_dir: Path = PROJECT_DIR,
 ) -> list[str]:
-    """The command line of `dbt <args>` in the project, with optional target and log folders
-    and `--vars` (given as a mapping, passed as JSON)."""
-    command = [dbt_executable(), *args, "--project-dir", str(PROJECT_DIR)]
+    """The command line of `dbt <args>` in the project (or a copy of it, `project_dir`), with
+    optional target and log folders and `--vars` (given as a mapping, passed as JSON)."""
+    command = [dbt_executable(), *args, "--project-dir", str(project_dir)]
     if target_path is not None:
         command += ["--target-path", str(target_path)]
     if log_path is not None:
@@ -94,6 +95,7 @@ def run_dbt(
     variables: Mapping[str, object] | None = None,
     env: Mapping[str, str] | None = None,
     capture: bool = True,
+    project_dir: Path = PROJECT_DIR,
 ) -> DbtResult:
     """Run `dbt <args>` in the project directory.
 
@@ -103,17 +105,18 @@ def run_dbt(
     database, raw_dir, env : see `dbt_env`.
     target_path, log_path, variables : see `dbt_command`.
     capture : keep stdout and stderr in the result (else they go to this process's).
+    project_dir : the dbt project to run, the project itself unless a test changes a copy.
 
     Returns
     -------
     DbtResult with dbt's exit code and its output (empty when not captured).
     """
-    command = dbt_command(args, target_path, log_path, variables)
+    command = dbt_command(args, target_path, log_path, variables, project_dir)
     environment = dbt_env(database, raw_dir, env)
     if not capture:
-        return DbtResult(subprocess.call(command, env=environment, cwd=PROJECT_DIR), "")
+        return DbtResult(subprocess.call(command, env=environment, cwd=project_dir), "")
     done = subprocess.run(
-        command, env=environment, cwd=PROJECT_DIR, capture_output=True, text=True, check=False
+        command, env=environment, cwd=project_dir, capture_output=True, text=True, check=False
     )
     return DbtResult(done.returncode, done.stdout + done.stderr)
 
