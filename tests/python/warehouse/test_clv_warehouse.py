@@ -53,11 +53,11 @@ def cdnow_from_raw(warehouse: Path, shared_data: Path, tmp_path_factory) -> pd.D
     # the compiled SQL names the catalog after the warehouse file: "warehouse"
     database = tmp_path_factory.mktemp("cdnow") / "warehouse.duckdb"
     with duckdb.connect(str(database)) as con:
-        con.execute("create schema marts; create schema intermediate")
+        con.execute("create schema intermediate")
         con.register("transactions", transactions)
         con.execute(
             """
-            create table marts.orders as
+            create table intermediate.int_sales__orders as
             select
                 cast(sample_id as varchar) as customer_key,
                 'cdnow' as source_name,

@@ -114,9 +114,7 @@ def test_the_daily_cost_var_is_checked_by_a_unit_test() -> None:
     spec = yaml.safe_load(
         (PROJECT_DIR / "models" / "intermediate" / "value" / "_int_value__models.yml").read_text()
     )
-    (test,) = [
-        t for t in spec["unit_tests"] if t["name"] == "customer_activity_at_the_as_of_time"
-    ]
+    (test,) = [t for t in spec["unit_tests"] if t["name"] == "customer_activity_at_the_as_of_time"]
     rate = test["overrides"]["vars"]["support_cost_per_open_day"]
     assert rate != DEFAULT_COST_PER_OPEN_DAY
     expected = test["expect"]["rows"]

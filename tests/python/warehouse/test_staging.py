@@ -137,16 +137,31 @@ def test_staged_timestamps_are_utc_without_zone(warehouse: Path) -> None:
     assert [row for row in types if row[2] != "TIMESTAMP"] == []
 
 
-@pytest.mark.parametrize("source", SOURCES)
-def test_build_succeeds_without_one_source(source: str, world: World, tmp_path: Path) -> None:
-    missing = {
+# Two builds, each without the files of half the sources (every source is missing from one):
+# each missing source's models build empty and everything downstream of them still builds.
+# Eight builds of one missing source each took four minutes for the same paths.
+MISSING_HALVES = [
+    ("edd", "helpscout", "drip", "google_analytics"),
+    ("intercom", "hubspot", "mturk", "online_retail"),
+]
+
+
+def test_the_halves_cover_every_source() -> None:
+    assert sorted(source for half in MISSING_HALVES for source in half) == SOURCES
+
+
+@pytest.mark.parametrize("missing", MISSING_HALVES, ids=lambda half: "+".join(half))
+def test_build_succeeds_without_some_sources(
+    missing: tuple[str, ...], world: World, tmp_path: Path
+) -> None:
+    absent = {
         f"raw_{key.replace('.', '__')}": str(tmp_path / "absent" / Path(pattern).name)
         for key, pattern in RAW_TABLES.items()
-        if key.split(".")[0] == source
+        if key.split(".")[0] in missing
     }
-    run = run_dbt(["build"], tmp_path, world.raw, variables=missing)
+    run = run_dbt(["build"], tmp_path, world.raw, variables=absent)
     assert run.returncode == 0, run.output[-6000:]
-    assert "no files match" in run.output
+    assert run.output.count("no files match") >= len(absent)
     counts = dict(
         query(
             run.database,
@@ -154,5 +169,4 @@ def test_build_succeeds_without_one_source(source: str, world: World, tmp_path: 
             "group by all",
         )
     )
-    assert counts[source] == 0
-    assert all(n > 0 for name, n in counts.items() if name != source)
+    assert {name for name, n in counts.items() if n == 0} == set(missing)
