@@ -20,7 +20,12 @@ from hvc.propensity.metrics import expected_calibration_error
 # customers in the holdout, too few to compare AUCs within 5 %; 5,000 leaves a thousand.
 DEMO_CUSTOMERS = 5000
 DEMO_SEED = 42
-PROPENSITY_MODELS = "+int_propensity__customer_features int_propensity__customer_features+"
+# the propensity models, what they read, the customers mart their marts' tests refer to and
+# the identity map the truth is joined through
+PROPENSITY_MODELS = (
+    "+int_propensity__customer_features int_propensity__customer_features+ customers "
+    "customer_identity_map"
+)
 
 FEATURES = "intermediate.int_propensity__customer_features"
 
