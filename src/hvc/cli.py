@@ -3,14 +3,30 @@
 from __future__ import annotations
 
 import argparse
+import glob
 import os
+import shlex
 import shutil
 import sys
+import tempfile
+import textwrap
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
+import yaml
+
 from hvc import __version__, dbt
+from hvc.settings import project_vars
 
 DEFAULT_DEMO_DIR = Path("data/demo")
+BUILD_EXAMPLES = """
+
+examples:
+  hvc build --raw-dir /exports
+  hvc build --raw-file online_retail.invoice_lines=/exports/Online_Retail.parquet
+  hvc build --raw-dir /exports --warehouse /tmp/hvc.duckdb --select +customer_value
+"""
 
 
 def warehouse_path() -> Path:
@@ -21,10 +37,30 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("HVC_DUCKDB_PATH", default))
 
 
-def run_dbt(args: list[str], raw_dir: Path | None = None) -> int:
-    """Run a dbt command in the project, its output on this terminal; returns dbt's exit code."""
-    print("hvc: " + " ".join([dbt.dbt_executable(), *args]), file=sys.stderr, flush=True)
-    return dbt.run_dbt(args, raw_dir=raw_dir, capture=False).returncode
+def run_dbt(
+    args: list[str],
+    raw_dir: Path | None = None,
+    database: Path | None = None,
+    variables: Mapping[str, object] | None = None,
+) -> int:
+    """Run a dbt command in the project, its output on this terminal; returns dbt's exit code.
+
+    `raw_dir` and `database` set HVC_RAW_DIR and HVC_DUCKDB_PATH, `variables` dbt's `--vars`.
+    """
+    settings = [f"{name}={value}" for name, value in _env(raw_dir, database).items()]
+    command = [dbt.dbt_executable(), *args]
+    if variables:
+        command += ["--vars", dbt.vars_argument(variables)]
+    print("hvc: " + shlex.join([*settings, *command]), file=sys.stderr, flush=True)
+    return dbt.run_dbt(
+        args, database=database, raw_dir=raw_dir, variables=variables, capture=False
+    ).returncode
+
+
+def _env(raw_dir: Path | None, database: Path | None) -> dict[str, str]:
+    """The environment variables a build sets (shown on the terminal)."""
+    names = {"HVC_RAW_DIR": raw_dir, "HVC_DUCKDB_PATH": database}
+    return {name: str(value) for name, value in names.items() if value is not None}
 
 
 def cmd_generate(ns: argparse.Namespace) -> int:
@@ -46,10 +82,131 @@ def cmd_generate(ns: argparse.Namespace) -> int:
     return 0
 
 
+def raw_tables() -> list[str]:
+    """Every raw table as `source.table`: the vars `raw_<source>__<table>` of dbt_project.yml."""
+    return [
+        name[len("raw_") :].replace("__", ".", 1)
+        for name in project_vars()
+        if name.startswith("raw_") and "__" in name
+    ]
+
+
+class BuildError(ValueError):
+    """`hvc build` options that cannot be built: the message says what to change."""
+
+
+@dataclass(frozen=True)
+class BuildPlan:
+    """What `hvc build` runs: dbt's arguments, the raw folder, the DuckDB file and the vars.
+
+    `raw_dir` is None when the environment's HVC_RAW_DIR (else the demo) stays; with
+    `--raw-file` and no `--raw-dir` it is an empty folder, so that only the given files are read.
+    """
+
+    args: list[str]
+    raw_dir: Path | None = None
+    database: Path | None = None
+    variables: dict[str, object] = field(default_factory=dict)
+
+
+def build_plan(ns: argparse.Namespace, empty_dir: Path) -> BuildPlan:
+    """The dbt build of `hvc build`'s options (`ns`): paths made absolute (dbt runs in the
+    project folder), each `--raw-file` as its table's var, dbt's own arguments passed on.
+
+    Parameters
+    ----------
+    ns : the parsed options: `raw_dir`, `raw_files` (`source.table=PATH` each), `warehouse`
+        and `dbt_args` (anything else, for dbt; a first `--` is dropped).
+    empty_dir : an empty folder, the raw folder when files are given without `--raw-dir`.
+
+    Raises
+    ------
+    BuildError : an unknown table, a path that matches no file, a missing raw folder, or a
+        table given both as `--raw-file` and in dbt's `--vars`.
+    """
+    dbt_args = list(ns.dbt_args)
+    if dbt_args[:1] == ["--"]:
+        dbt_args = dbt_args[1:]
+    raw_dir = None
+    if ns.raw_dir is not None:
+        raw_dir = _absolute(ns.raw_dir)
+        if not raw_dir.is_dir():
+            raise BuildError(f"--raw-dir {ns.raw_dir}: no such folder")
+    variables = _raw_file_vars(ns.raw_files)
+    if variables:
+        dbt_args, given = _take_vars(dbt_args)
+        both = sorted(set(given) & set(variables))
+        if both:
+            raise BuildError(f"{both[0]} is set by --raw-file and by --vars: keep one")
+        variables = given | variables
+        if raw_dir is None:
+            raw_dir = empty_dir
+    database = _absolute(ns.warehouse) if ns.warehouse is not None else None
+    return BuildPlan(["build", *dbt_args], raw_dir, database, variables)
+
+
+def _absolute(path: str) -> Path:
+    """A path from the command line, absolute (globs kept, `~` expanded, links not resolved)."""
+    return Path(os.path.abspath(os.path.expanduser(path)))
+
+
+def _raw_file_vars(specs: Sequence[str]) -> dict[str, object]:
+    """`source.table=PATH` options as the tables' vars `raw_<source>__<table>`."""
+    tables = raw_tables()
+    variables: dict[str, object] = {}
+    for spec in specs:
+        table, separator, path = spec.partition("=")
+        if not separator or not path:
+            raise BuildError(f"--raw-file {spec}: expected TABLE=PATH, e.g. {tables[-1]}=FILE")
+        if table not in tables:
+            raise BuildError(
+                f"--raw-file {spec}: unknown table {table}; one of {', '.join(tables)}"
+            )
+        name = "raw_" + table.replace(".", "__", 1)
+        if name in variables:
+            raise BuildError(f"--raw-file {table} is given twice: use one glob")
+        location = _absolute(path)
+        if not glob.glob(str(location), recursive=True):
+            raise BuildError(f"--raw-file {spec}: no file matches {location}")
+        variables[name] = str(location)
+    return variables
+
+
+def _take_vars(args: list[str]) -> tuple[list[str], dict[str, object]]:
+    """dbt's arguments without `--vars`, and the vars they gave (YAML, as dbt reads them)."""
+    rest: list[str] = []
+    given: dict[str, object] = {}
+    position = 0
+    while position < len(args):
+        arg = args[position]
+        if arg == "--vars" and position + 1 < len(args):
+            text, position = args[position + 1], position + 2
+        elif arg.startswith("--vars="):
+            text, position = arg[len("--vars=") :], position + 1
+        else:
+            rest.append(arg)
+            position += 1
+            continue
+        given |= yaml.safe_load(text) or {}
+    return rest, given
+
+
 def cmd_build(ns: argparse.Namespace) -> int:
-    """`hvc build`: dbt build, extra arguments passed on."""
-    warehouse_path().parent.mkdir(parents=True, exist_ok=True)
-    return run_dbt(["build", *ns.dbt_args])
+    """`hvc build`: dbt build of the given raw files or folder into the given DuckDB file,
+    other arguments passed on to dbt."""
+    with tempfile.TemporaryDirectory(prefix="hvc-no-raw-files-") as empty:
+        try:
+            plan = build_plan(ns, Path(empty))
+        except BuildError as error:
+            print(f"hvc build: {error}", file=sys.stderr)
+            return 2
+        if plan.raw_dir == Path(empty):
+            print(
+                "hvc: tables without --raw-file read nothing (an empty raw folder)",
+                file=sys.stderr,
+            )
+        (plan.database or warehouse_path()).parent.mkdir(parents=True, exist_ok=True)
+        return run_dbt(plan.args, plan.raw_dir, plan.database, plan.variables)
 
 
 def cmd_summary(ns: argparse.Namespace) -> int:
@@ -138,9 +295,44 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--force", action="store_true", help="replace a non-empty output folder")
     gen.set_defaults(func=cmd_generate)
 
-    build = sub.add_parser("build", help="run dbt build (extra arguments go to dbt)")
-    build.add_argument("dbt_args", nargs=argparse.REMAINDER)
-    build.set_defaults(func=cmd_build)
+    build = sub.add_parser(
+        "build",
+        help="run dbt build on your raw exports (extra arguments go to dbt)",
+        usage="hvc build [-h] [--raw-dir DIR] [--raw-file TABLE=PATH ...] [--warehouse PATH] "
+        "[dbt arguments ...]",
+        description=textwrap.fill(
+            "dbt build of the warehouse. Arguments hvc does not know (--select, --vars, "
+            "--full-refresh, ...) go to dbt, and everything after `--` goes to dbt as it is. "
+            "Without --raw-dir or --raw-file every table reads the folder in env var "
+            "HVC_RAW_DIR, else the demo's data/demo/raw."
+        ),
+        epilog=textwrap.fill("TABLE is one of: " + ", ".join(raw_tables())) + BUILD_EXAMPLES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        allow_abbrev=False,
+    )
+    build.add_argument(
+        "--raw-dir",
+        metavar="DIR",
+        help="the folder of your exports, every source laid out like data/demo/raw/ "
+        "(sets HVC_RAW_DIR)",
+    )
+    build.add_argument(
+        "--raw-file",
+        dest="raw_files",
+        metavar="TABLE=PATH",
+        action="append",
+        default=[],
+        help="read one table from a file or glob (.csv, .csv.gz, .jsonl, .json, .ndjson, "
+        ".parquet); repeat for more tables. Tables not named read nothing (or their files in "
+        "--raw-dir), never the demo's",
+    )
+    build.add_argument(
+        "--warehouse",
+        metavar="PATH",
+        help="the DuckDB file to write (sets HVC_DUCKDB_PATH; default: HVC_DUCKDB_PATH, else "
+        "warehouse/hvc.duckdb)",
+    )
+    build.set_defaults(func=cmd_build, dbt_args=[])
 
     summary = sub.add_parser("summary", help="print row counts and data quality of the warehouse")
     summary.set_defaults(func=cmd_summary)
@@ -161,8 +353,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the `hvc` command; returns its exit code."""
-    ns = build_parser().parse_args(argv)
+    """Run the `hvc` command; returns its exit code. `hvc build` passes the arguments it does
+    not know on to dbt; every other command refuses them."""
+    parser = build_parser()
+    ns, unknown = parser.parse_known_args(argv)
+    if unknown and ns.command != "build":
+        parser.error("unrecognized arguments: " + " ".join(unknown))
+    if ns.command == "build":
+        ns.dbt_args = unknown
     return ns.func(ns)
 
 

@@ -81,8 +81,14 @@ def dbt_command(
     if log_path is not None:
         command += ["--log-path", str(log_path)]
     if variables:
-        command += ["--vars", json.dumps(dict(variables))]
+        command += ["--vars", vars_argument(variables)]
     return command
+
+
+def vars_argument(variables: Mapping[str, object]) -> str:
+    """dbt's `--vars` value for a mapping: JSON, which dbt reads as YAML, so that any path
+    (spaces, quotes, backslashes) arrives as the same string."""
+    return json.dumps(dict(variables))
 
 
 def run_dbt(

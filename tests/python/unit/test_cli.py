@@ -1,0 +1,204 @@
+"""`hvc build`'s options: what reaches dbt (arguments, --vars) and its environment."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import yaml
+
+from hvc import cli, dbt
+
+
+class Recorded:
+    """The dbt command `hvc build` ran: its arguments, environment and working folder."""
+
+    def __init__(self) -> None:
+        self.command: list[str] = []
+        self.env: dict[str, str] = {}
+        self.raw_files: list[str] | None = None
+
+    def __call__(self, command: list[str], env: dict[str, str], cwd: Path) -> int:
+        self.command, self.env = command, env
+        raw_dir = Path(env["HVC_RAW_DIR"]) if "HVC_RAW_DIR" in env else None
+        if raw_dir is not None and raw_dir.is_dir():
+            self.raw_files = sorted(path.name for path in raw_dir.iterdir())
+        return 0
+
+    @property
+    def args(self) -> list[str]:
+        """dbt's arguments before the ones hvc.dbt appends (project folder, vars)."""
+        return self.command[1 : self.command.index("--project-dir")]
+
+    @property
+    def vars(self) -> dict:
+        """The `--vars` dbt was given, read as dbt reads them (YAML)."""
+        if "--vars" not in self.command:
+            return {}
+        return yaml.safe_load(self.command[self.command.index("--vars") + 1])
+
+
+@pytest.fixture
+def recorded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Recorded:
+    """Run `hvc` without dbt: the dbt command is recorded instead, from `tmp_path`."""
+    record = Recorded()
+    monkeypatch.setattr(dbt.subprocess, "call", record)
+    monkeypatch.delenv("HVC_RAW_DIR", raising=False)
+    monkeypatch.delenv("HVC_DUCKDB_PATH", raising=False)
+    monkeypatch.chdir(tmp_path)
+    return record
+
+
+def retail_file(folder: Path, name: str = "Online_Retail.parquet") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_bytes(b"")
+    return path
+
+
+def test_dbt_arguments_pass_through_before_and_after_the_options(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    code = cli.main(["build", "--select", "+customers", "--warehouse", "w.duckdb", "--fail-fast"])
+    assert code == 0
+    assert recorded.args == ["build", "--select", "+customers", "--fail-fast"]
+    assert recorded.env["HVC_DUCKDB_PATH"] == str(tmp_path / "w.duckdb")
+    assert recorded.env["DBT_PROFILES_DIR"] == str(dbt.PROJECT_DIR)
+    assert "HVC_RAW_DIR" not in recorded.env
+    assert recorded.vars == {}
+
+
+def test_everything_after_a_double_dash_goes_to_dbt_without_it(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    (tmp_path / "exports").mkdir()
+    code = cli.main(["build", "--raw-dir", "exports", "--", "--select", "x", "--warehouse", "y"])
+    assert code == 0
+    assert recorded.args == ["build", "--select", "x", "--warehouse", "y"]
+    assert recorded.env["HVC_RAW_DIR"] == str(tmp_path / "exports")
+    assert "HVC_DUCKDB_PATH" not in recorded.env
+
+
+def test_a_raw_file_is_its_tables_var_and_every_other_table_reads_an_empty_folder(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    path = retail_file(tmp_path / "exports")
+    code = cli.main(["build", "--raw-file", "online_retail.invoice_lines=exports/" + path.name])
+    assert code == 0
+    assert recorded.vars == {"raw_online_retail__invoice_lines": str(path)}
+    assert recorded.raw_files == []  # the raw folder existed, empty, while dbt ran
+    assert not Path(recorded.env["HVC_RAW_DIR"]).exists()  # and is removed after
+
+
+def test_raw_files_with_a_raw_folder_read_the_other_tables_from_the_folder(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    (tmp_path / "exports").mkdir()
+    path = retail_file(tmp_path / "retail")
+    payments = retail_file(tmp_path / "shop", "payments-2024.jsonl")
+    code = cli.main(
+        [
+            "build",
+            "--raw-dir",
+            "exports",
+            "--raw-file",
+            f"online_retail.invoice_lines={path}",
+            "--raw-file",
+            f"edd.payments={tmp_path / 'shop'}/payments-*.jsonl",
+        ]
+    )
+    assert code == 0
+    assert recorded.env["HVC_RAW_DIR"] == str(tmp_path / "exports")
+    assert recorded.vars == {
+        "raw_online_retail__invoice_lines": str(path),
+        "raw_edd__payments": str(payments.parent / "payments-*.jsonl"),
+    }
+
+
+def test_paths_with_spaces_and_quotes_reach_dbt_unchanged(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    folder = tmp_path / 'it\'s a "quoted" folder'
+    path = retail_file(folder, "Online Retail \\ 2011.parquet")
+    database = folder / "my warehouse.duckdb"
+    code = cli.main(
+        [
+            "build",
+            "--raw-file",
+            f"online_retail.invoice_lines={path}",
+            "--warehouse",
+            str(database),
+            "--vars",
+            "{as_of_date: '2011-09-10'}",
+        ]
+    )
+    assert code == 0
+    assert recorded.vars == {
+        "raw_online_retail__invoice_lines": str(path),
+        "as_of_date": "2011-09-10",
+    }
+    assert recorded.command.count("--vars") == 1  # the given vars merged into one
+    assert recorded.env["HVC_DUCKDB_PATH"] == str(database)
+    assert json.loads(dbt.vars_argument({"p": str(path)})) == {"p": str(path)}
+
+
+def test_given_vars_pass_through_untouched_without_raw_files(recorded: Recorded) -> None:
+    assert cli.main(["build", "--vars={as_of_date: '2011-09-10'}"]) == 0
+    assert recorded.args == ["build", "--vars={as_of_date: '2011-09-10'}"]
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--raw-file", "retail.lines=exports/Online_Retail.parquet"], "unknown table"),
+        (["--raw-file", "online_retail.invoice_lines"], "expected TABLE=PATH"),
+        (["--raw-file", "online_retail.invoice_lines=exports/none*.csv"], "no file matches"),
+        (["--raw-dir", "no-such-folder"], "no such folder"),
+        (
+            [
+                "--raw-file",
+                "online_retail.invoice_lines=exports/Online_Retail.parquet",
+                "--raw-file",
+                "online_retail.invoice_lines=exports/Online_Retail.parquet",
+            ],
+            "given twice",
+        ),
+        (
+            [
+                "--raw-file",
+                "online_retail.invoice_lines=exports/Online_Retail.parquet",
+                "--vars",
+                "{raw_online_retail__invoice_lines: other.csv}",
+            ],
+            "set by --raw-file and by --vars",
+        ),
+    ],
+)
+def test_options_that_cannot_build_stop_before_dbt(
+    recorded: Recorded,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    arguments: list[str],
+    message: str,
+) -> None:
+    retail_file(tmp_path / "exports")
+    assert cli.main(["build", *arguments]) == 2
+    assert message in capsys.readouterr().err
+    assert recorded.command == []
+
+
+def test_other_commands_refuse_unknown_arguments(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as stopped:
+        cli.main(["summary", "--select", "x"])
+    assert stopped.value.code == 2
+    assert "unrecognized arguments: --select x" in capsys.readouterr().err
+
+
+def test_build_help_lists_the_options_and_the_tables(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        cli.main(["build", "--help"])
+    text = capsys.readouterr().out
+    for option in ["--raw-dir DIR", "--raw-file TABLE=PATH", "--warehouse PATH", "dbt arguments"]:
+        assert option in text
+    assert "online_retail.invoice_lines" in text and "edd.payments" in text
