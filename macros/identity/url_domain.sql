@@ -4,7 +4,8 @@
     dot remains.
 -#}
 {% macro url_domain(expression, is_lowered=false) -%}
-    {%- set host = expression if is_lowered else "lower(trim(" ~ expression ~ "))" -%}
+    {%- set host = expression if is_lowered
+    else "lower(nfc_normalize(trim(" ~ expression ~ ")))" -%}
     nullif(
         regexp_extract(
             regexp_replace(
@@ -12,7 +13,7 @@
                 '^([^/@]*@)?(www[0-9]*\.)?',
                 ''
             ),
-            '^([a-z0-9-]+(\.[a-z0-9-]+)*\.[a-z]{2,})\.?([:/?#].*)?$',
+            '^([\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)*\.(\p{L}{2,}|xn--[a-z0-9-]+))\.?([:/?#].*)?$',
             1
         ),
         ''

@@ -18,7 +18,9 @@ with
         {{ entry.record_id }} as record_id,
         quarantine_reason,
         _raw_record as raw_record,
-        _source_file as source_file
+        _source_file as source_file,
+        _line_number as line_number,
+        _read_problem is not null as is_unread
     from {{ ref(entry.base_model) }}
     where row_status = 'quarantined'
 ),
@@ -31,7 +33,9 @@ unioned as (
         record_id,
         quarantine_reason,
         raw_record,
-        source_file
+        source_file,
+        line_number,
+        is_unread
     from {{ entry.table }}
     {%- if not loop.last %}
     union all
@@ -41,13 +45,21 @@ unioned as (
 
 final as (
     select
-        {{ dbt.hash("'" ~ source_name ~ "' || table_name || raw_record") }} as quarantined_row_id,
+        -- a row read is known by its content; a line that could not be read, by its place
+        case
+            when is_unread
+                then {{ dbt.hash(
+                    "'" ~ source_name ~ "' || table_name || source_file || ':' || line_number"
+                ) }}
+            else {{ dbt.hash("'" ~ source_name ~ "' || table_name || raw_record") }}
+        end as quarantined_row_id,
         '{{ source_name }}' as source_name,
         table_name,
         record_id,
         quarantine_reason,
         raw_record,
-        source_file
+        source_file,
+        line_number
     from unioned
 )
 

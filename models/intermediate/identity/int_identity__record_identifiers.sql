@@ -27,7 +27,8 @@ present as (
         identifier_raw,
         -- trimmed and lower case once, for the email and domain rules
         case
-            when identifier_type in ('email', 'domain') then lower(trim(identifier_raw))
+            when identifier_type in ('email', 'domain')
+                then lower(nfc_normalize(trim(identifier_raw)))
         end as identifier_lowered
     from entries
     where nullif(trim(identifier_raw), '') is not null

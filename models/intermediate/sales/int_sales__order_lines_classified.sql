@@ -62,7 +62,7 @@ payments_checked as (
                 {% if internal_domains | length > 0 -%}
                     {{ email_domain('payments.email') }} in (
                         {%- for domain in internal_domains -%}
-                            '{{ domain | lower }}'{{ ', ' if not loop.last }}
+                            {{ sql_string(domain | lower) }}{{ ', ' if not loop.last }}
                         {%- endfor -%}
                     )
                 {%- else -%}

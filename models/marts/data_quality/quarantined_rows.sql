@@ -11,7 +11,8 @@ unioned as (
             record_id,
             quarantine_reason,
             raw_record,
-            source_file
+            source_file,
+            line_number
         from {{ ref('stg_' ~ source_name ~ '__quarantine') }}
         {%- if not loop.last %}
             union all

@@ -34,6 +34,8 @@ typed as (
         end as occurred_at,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         {{ number_copies() }} as _copy_number
     from trimmed
 ),
@@ -42,6 +44,8 @@ row_checked as (
     select
         *,
         case
+            -- a line or file that could not be read, or a required column the file lacks
+            when _read_problem is not null then _read_problem
             -- an event is about a subscriber: without the subscriber's id it is unusable
             when subscriber_id is null then 'missing_id'
             when occurred_at is null then 'unparseable_timestamp'
@@ -76,6 +80,8 @@ final as (
         {{ row_status('_copy_number', 'quarantine_reason') }} as row_status,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         _copy_number
     from reasoned
 )

@@ -39,6 +39,8 @@ typed as (
         lead_score_text,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         {{ number_copies() }} as _copy_number
     from trimmed
 ),
@@ -47,6 +49,8 @@ row_checked as (
     select
         *,
         case
+            -- a line or file that could not be read, or a required column the file lacks
+            when _read_problem is not null then _read_problem
             when subscriber_id is null then 'missing_id'
             when created_at is null then 'unparseable_timestamp'
             when
@@ -92,6 +96,8 @@ final as (
         {{ row_status('_copy_number', 'quarantine_reason') }} as row_status,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         _copy_number
     from reasoned
 )

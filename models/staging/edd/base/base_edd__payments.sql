@@ -33,6 +33,8 @@ typed as (
         products,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         {{ number_copies() }} as _copy_number
     from source
 ),
@@ -49,7 +51,15 @@ items_checked as (
                 or coalesce(try_cast(item.quantity as integer), 0) <= 0
             )) = 0,
             false
-        ) as has_valid_items
+        ) as has_valid_items,
+        coalesce(
+            json_type(products) = 'ARRAY'
+            and len(list_filter(
+                from_json(products, '[{"price": "VARCHAR"}]'),
+                item -> abs(try_cast(item.price as double)) > {{ number_var('edd_max_amount') }}
+            )) > 0,
+            false
+        ) as has_implausible_item
     from typed
 ),
 
@@ -57,10 +67,18 @@ row_checked as (
     select
         *,
         case
+            -- a line or file that could not be read, or a required column the file lacks
+            when _read_problem is not null then _read_problem
             when payment_id is null then 'missing_id'
             when ordered_at is null then 'unparseable_timestamp'
             when total_amount is null then 'unparseable_number'
             when total_amount < 0 then 'impossible_amount'
+            -- a payment or an item beyond var edd_max_amount is a typo or a test, not revenue
+            when
+                total_amount > {{ number_var('edd_max_amount') }}
+                or subtotal_amount > {{ number_var('edd_max_amount') }}
+                or has_implausible_item
+                then 'implausible_amount'
             when not has_valid_items then 'malformed_items'
         end as row_problem
     from items_checked

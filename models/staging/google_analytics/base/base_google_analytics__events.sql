@@ -26,6 +26,8 @@ typed as (
         nullif(trim(traffic_source_medium), '') as traffic_medium,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         {{ number_copies() }} as _copy_number
     from source
 ),
@@ -34,6 +36,8 @@ row_checked as (
     select
         *,
         case
+            -- a line or file that could not be read, or a required column the file lacks
+            when _read_problem is not null then _read_problem
             when user_pseudo_id is null then 'missing_id'
             when event_at is null or event_date is null then 'unparseable_timestamp'
         end as row_problem

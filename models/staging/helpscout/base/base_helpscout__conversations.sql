@@ -57,6 +57,8 @@ typed as (
         threads_text,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         {{ number_copies() }} as _copy_number
     from trimmed
 ),
@@ -65,6 +67,8 @@ row_checked as (
     select
         *,
         case
+            -- a line or file that could not be read, or a required column the file lacks
+            when _read_problem is not null then _read_problem
             when conversation_id is null then 'missing_id'
             when
                 created_at is null
@@ -122,6 +126,8 @@ final as (
         {{ row_status('_copy_number', 'quarantine_reason') }} as row_status,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         _copy_number
     from reasoned
 )

@@ -31,6 +31,8 @@ typed as (
         nullif(trim("Last Modified Date"), '') is not null as has_updated_text,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         {{ number_copies() }} as _copy_number
     from source
 ),
@@ -39,6 +41,8 @@ row_checked as (
     select
         *,
         case
+            -- a line or file that could not be read, or a required column the file lacks
+            when _read_problem is not null then _read_problem
             when company_id is null then 'missing_id'
             when created_at is null then 'unparseable_timestamp'
             when updated_at is null and has_updated_text then 'unparseable_timestamp'

@@ -34,6 +34,8 @@ typed as (
         ) as associated_company_ids,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         {{ number_copies() }} as _copy_number
     from source
 ),
@@ -42,6 +44,8 @@ row_checked as (
     select
         *,
         case
+            -- a line or file that could not be read, or a required column the file lacks
+            when _read_problem is not null then _read_problem
             when contact_id is null then 'missing_id'
             when created_at is null then 'unparseable_timestamp'
             when updated_at is null and has_updated_text then 'unparseable_timestamp'

@@ -19,6 +19,8 @@ typed as (
         {{ dbt.safe_cast("trim(\"X Impressions\")", 'bigint') }} as x_impressions,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         {{ number_copies() }} as _copy_number
     from source
 ),
@@ -29,6 +31,8 @@ row_checked as (
         company_id || '-' || coalesce(strftime(month_start_date, '%Y-%m'), month_text)
             as social_impression_id,
         case
+            -- a line or file that could not be read, or a required column the file lacks
+            when _read_problem is not null then _read_problem
             when company_id is null then 'missing_id'
             when month_start_date is null then 'unparseable_timestamp'
             -- an empty count is no data; text that is not a whole number is a problem

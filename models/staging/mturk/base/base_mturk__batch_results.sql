@@ -55,6 +55,8 @@ typed as (
         nullif(trim("Answer.category"), '') as category,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         {{ number_copies() }} as _copy_number
     from source
 ),
@@ -63,6 +65,8 @@ row_checked as (
     select
         *,
         case
+            -- a line or file that could not be read, or a required column the file lacks
+            when _read_problem is not null then _read_problem
             when assignment_id is null then 'missing_id'
             -- an assignment in the results has been submitted; the other times may be empty
             when

@@ -25,6 +25,8 @@ typed as (
         nullif(trim(country), '') as country,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         {{ number_copies() }} as _copy_number
     from source
 ),
@@ -32,7 +34,16 @@ typed as (
 amounts as (
     select
         *,
-        quantity * unit_price as line_amount
+        -- beyond var online_retail_max_line_amount a line is a typo, not a sale (and its
+        -- amount may not fit the warehouse's money type)
+        abs(cast(quantity as double) * cast(unit_price as double))
+        > {{ number_var('online_retail_max_line_amount') }} as is_implausible,
+        case
+            when
+                abs(cast(quantity as double) * cast(unit_price as double))
+                <= {{ number_var('online_retail_max_line_amount') }}
+                then quantity * unit_price
+        end as line_amount
     from typed
 ),
 
@@ -40,11 +51,14 @@ row_checked as (
     select
         *,
         case
+            -- a line or file that could not be read, or a required column the file lacks
+            when _read_problem is not null then _read_problem
             when invoice_no is null then 'missing_id'
             when invoiced_at is null then 'unparseable_timestamp'
             when quantity is null or unit_price is null then 'unparseable_number'
             -- a negative quantity is a return; a negative price is a bookkeeping adjustment
             when unit_price < 0 then 'impossible_amount'
+            when is_implausible then 'implausible_amount'
         end as row_problem
     from amounts
 ),
