@@ -116,7 +116,7 @@ INPUTS = {
     "retail_lines": """
         select invoice_line_id, country, invoiced_at
         from staging.stg_online_retail__invoice_lines""",
-    "as_of": "select as_of_at from intermediate.int_value__as_of",
+    "as_of": "select customer_key, as_of_at from intermediate.int_value__customer_as_of",
 }
 
 
@@ -149,7 +149,8 @@ def records(data: dict[str, pd.DataFrame], source: str, table: str) -> pd.DataFr
 
 def customer_value_in_pandas(data: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """The aggregation of the customer-value step, in pandas."""
-    as_of = data["as_of"].as_of_at.iloc[0].floor("D")
+    # each customer is measured at the as-of time of their business line
+    as_of_at = data["as_of"].set_index("customer_key").as_of_at
     orders = data["orders"]
     purchases = orders[~orders.is_return]
     grouped = orders.groupby("customer_key")
@@ -175,6 +176,7 @@ def customer_value_in_pandas(data: dict[str, pd.DataFrame]) -> pd.DataFrame:
     )
     first = value.first_order_at.fillna(value.first_activity_at).dt.floor("D")
     last = value.last_order_at.fillna(value.last_activity_at).dt.floor("D")
+    as_of = as_of_at.reindex(value.index).dt.floor("D")
     value["tenure_days"] = (as_of - first).dt.days
     value["recency_days"] = (as_of - last).dt.days
     lines = data["order_lines"]

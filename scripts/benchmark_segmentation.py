@@ -129,7 +129,14 @@ def write_warehouse(path: Path, customers: pd.DataFrame) -> None:
         )
         con.execute(
             f"create table intermediate.int_value__as_of as "
-            f"select cast('{AS_OF}' as timestamp) as as_of_at"
+            f"select business_line, cast('{AS_OF}' as timestamp) as as_of_at "
+            f"from (values ('software'), ('retail')) as lines(business_line)"
+        )
+        con.execute(
+            f"create table intermediate.int_value__customer_as_of as "
+            f"select customer_key, "
+            f"case when license_group = 'retail' then 'retail' else 'software' end "
+            f"as business_line, cast('{AS_OF}' as timestamp) as as_of_at from customers_in"
         )
         # No order facts: the backtest models build empty.
         con.execute(

@@ -73,7 +73,7 @@ order_totals as (
         max(ordered_at) as last_activity_at,
         max(highest_license_tier) as highest_license_tier,
         -- the software shop's orders make a software customer; the others are the retailer's
-        bool_or(source_name = 'edd') as has_shop_orders
+        {{ business_line('source_name') }} as business_line
     from orders_before
     group by cutoff_at, customer_key
 ),
@@ -229,11 +229,10 @@ final as (
         case
             when order_totals.highest_license_tier is not null
                 then 'license_' || order_totals.highest_license_tier
-            when order_totals.has_shop_orders then 'none'
+            when order_totals.business_line = 'software' then 'none'
             else 'retail'
         end as license_group,
-        case when order_totals.has_shop_orders then 'software' else 'retail' end
-            as business_line,
+        coalesce(order_totals.business_line, 'retail') as business_line,
         cast(
             cast(order_totals.net_revenue as decimal(18, 2))
             / nullif(order_totals.order_count, 0) as decimal(18, 2)

@@ -1,6 +1,7 @@
 -- One row per calibration and customer who bought by its end: the BG/NBD and Gamma-Gamma
--- inputs, in days. `current` ends on the last day before the as-of time; `backtest` ends
--- var `clv_holdout_days` days earlier and carries what the customer bought in those days.
+-- inputs, in days. `current` ends on the last day before the as-of time of the customer's
+-- business line; `backtest` ends var `clv_holdout_days` days earlier and carries what the
+-- customer bought in those days.
 with
 
 purchase_days as (
@@ -12,25 +13,32 @@ purchase_days as (
     from {{ ref('int_clv__purchase_days') }}
 ),
 
-as_of as (
-    select {{ as_of() }} as as_of_at
+customer_as_of as (
+    select
+        customer_key,
+        as_of_at
+    from {{ ref('int_value__customer_as_of') }}
 ),
 
 -- the last whole or partial day before the as-of time (the as-of day itself when as-of is
 -- the latest event, the day before when it is the start of var `as_of_date`)
 observed_until as (
-    select cast({{ dbt.dateadd('microsecond', -1, 'as_of_at') }} as date) as last_observed_date
-    from as_of
+    select
+        customer_key,
+        cast({{ dbt.dateadd('microsecond', -1, 'as_of_at') }} as date) as last_observed_date
+    from customer_as_of
 ),
 
 calibrations as (
     select
+        customer_key,
         'current' as calibration,
         last_observed_date as calibration_end_date,
         0 as holdout_days
     from observed_until
     union all
     select
+        customer_key,
         'backtest' as calibration,
         cast(
             {{ dbt.dateadd('day', -var('clv_holdout_days'), 'last_observed_date') }} as date
@@ -54,7 +62,9 @@ calibration_days as (
         ) as purchase_number
     from purchase_days
     inner join calibrations
-        on purchase_days.purchase_date <= calibrations.calibration_end_date
+        on
+            purchase_days.customer_key = calibrations.customer_key
+            and purchase_days.purchase_date <= calibrations.calibration_end_date
 ),
 
 holdout as (
@@ -66,7 +76,8 @@ holdout as (
     from purchase_days
     inner join calibrations
         on
-            purchase_days.purchase_date > calibrations.calibration_end_date
+            purchase_days.customer_key = calibrations.customer_key
+            and purchase_days.purchase_date > calibrations.calibration_end_date
             and purchase_days.purchase_date <= {{ dbt.dateadd(
                 'day', 'calibrations.holdout_days', 'calibrations.calibration_end_date'
             ) }}

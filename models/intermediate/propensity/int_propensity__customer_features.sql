@@ -90,7 +90,7 @@ cutoffs as (
         software_customers.customer_key,
         license_3_orders.first_license_3_at,
         license_3_orders.first_license_3_at is not null as has_license_3,
-        coalesce(license_3_orders.first_license_3_at, {{ as_of() }}) as cutoff_at
+        coalesce(license_3_orders.first_license_3_at, {{ as_of('software') }}) as cutoff_at
     from software_customers
     left join license_3_orders
         on software_customers.customer_key = license_3_orders.customer_key

@@ -1,6 +1,7 @@
 -- One row per customer with a purchase before the backtest cutoff: the segmentation features
 -- measured at the cutoff (the macro customer_activity, as customer_value measures them at the
--- as-of time), and the net revenue from the cutoff to the horizon end.
+-- as-of time), and the net revenue from the cutoff to the horizon end. Cutoff and horizon end
+-- follow the as-of day of the customer's business line.
 with
 
 orders as (
@@ -12,12 +13,16 @@ orders as (
     from {{ ref('int_sales__orders') }}
 ),
 
-as_of as (
-    select {{ as_of() }} as as_of_at
+customer_as_of as (
+    select
+        customer_key,
+        as_of_at
+    from {{ ref('int_value__customer_as_of') }}
 ),
 
-backtest_window as (
+backtest_windows as (
     select
+        customer_key,
         {% if var('segmentation_backtest_cutoff_date') -%}
             cast('{{ var("segmentation_backtest_cutoff_date") }}' as timestamp)
         {%- else -%}
@@ -39,11 +44,11 @@ backtest_window as (
                 else 'cast(as_of_at as date)'
             ) }} as timestamp
         ) as horizon_end_at
-    from as_of
+    from customer_as_of
 ),
 
 past_activity as (
-    {{ customer_activity('backtest_window', ['orders', 'support']) }}
+    {{ customer_activity('backtest_windows', ['orders', 'support'], per_customer=true) }}
 ),
 
 future_orders as (
@@ -52,10 +57,11 @@ future_orders as (
         sum(orders.net_amount) as future_net_revenue,
         count(*) filter (where not orders.is_return) as future_order_count
     from orders
-    cross join backtest_window
-    where
-        orders.ordered_at >= backtest_window.cutoff_at
-        and orders.ordered_at < backtest_window.horizon_end_at
+    inner join backtest_windows
+        on
+            orders.customer_key = backtest_windows.customer_key
+            and orders.ordered_at >= backtest_windows.cutoff_at
+            and orders.ordered_at < backtest_windows.horizon_end_at
     group by orders.customer_key
 ),
 
@@ -76,11 +82,11 @@ features as (
         past_activity.ticket_open_days,
         coalesce(cast(future_orders.future_net_revenue as double), 0) as future_net_revenue,
         coalesce(future_orders.future_order_count, 0) as future_order_count,
-        cast(backtest_window.cutoff_at as date) as cutoff_date,
-        cast({{ dbt.dateadd('day', -1, 'backtest_window.horizon_end_at') }} as date)
+        cast(backtest_windows.cutoff_at as date) as cutoff_date,
+        cast({{ dbt.dateadd('day', -1, 'backtest_windows.horizon_end_at') }} as date)
             as horizon_end_date
     from past_activity
-    cross join backtest_window
+    inner join backtest_windows on past_activity.customer_key = backtest_windows.customer_key
     left join future_orders on past_activity.customer_key = future_orders.customer_key
     -- customers with only returns before the cutoff have nothing to segment on
     where past_activity.order_count > 0

@@ -92,9 +92,10 @@ classified as (
 durations as (
     select
         *,
+        -- support conversations are the software line's data: open to its as-of time
         case
             when exclusion_reason is null
-                then {{ ticket_open_days('opened_at', 'closed_at', as_of()) }}
+                then {{ ticket_open_days('opened_at', 'closed_at', as_of('software')) }}
         end as open_days
     from classified
 ),

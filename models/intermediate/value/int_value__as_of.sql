@@ -1,4 +1,6 @@
--- The time value is measured at: var `as_of_date` when set, else the latest staged event.
+-- One row per business line: the time its customers are measured at. Var `as_of_date` when set
+-- (both lines), else the latest staged event of the line's own data: the software line's shop
+-- payments and support conversations, the retail line's invoice lines.
 with
 
 payments as (
@@ -26,26 +28,56 @@ intercom_conversations as (
 ),
 
 event_times as (
-    select ordered_at as event_at from payments
+    select
+        'software' as business_line,
+        ordered_at as event_at
+    from payments
     union all
-    select invoiced_at as event_at from invoice_lines
+    select
+        'software' as business_line,
+        created_at as event_at
+    from helpscout_conversations
     union all
-    select created_at as event_at from helpscout_conversations
+    select
+        'software' as business_line,
+        closed_at as event_at
+    from helpscout_conversations
     union all
-    select closed_at as event_at from helpscout_conversations
+    select
+        'software' as business_line,
+        created_at as event_at
+    from intercom_conversations
     union all
-    select created_at as event_at from intercom_conversations
+    select
+        'software' as business_line,
+        updated_at as event_at
+    from intercom_conversations
     union all
-    select updated_at as event_at from intercom_conversations
+    select
+        'retail' as business_line,
+        invoiced_at as event_at
+    from invoice_lines
+),
+
+-- both lines, with or without data (a line without events has no as-of time of its own)
+business_lines as (
+    select 'software' as business_line
+    union all
+    select 'retail' as business_line
 ),
 
 latest as (
-    select max(event_at) as latest_event_at
-    from event_times
+    select
+        business_lines.business_line,
+        max(event_times.event_at) as latest_event_at
+    from business_lines
+    left join event_times on business_lines.business_line = event_times.business_line
+    group by business_lines.business_line
 ),
 
 final as (
     select
+        business_line,
         {% if var('as_of_date') -%}
             cast('{{ var("as_of_date") }}' as timestamp)
         {%- else -%}

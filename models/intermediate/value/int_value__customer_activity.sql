@@ -1,20 +1,29 @@
--- One row per customer with an order up to the as-of time: everything they did up to then
--- (orders, money, products, support and its cost, email, web and social engagement), from the
--- one definition in the macro customer_activity.
+-- One row per customer with an order up to their as-of time (their business line's): everything
+-- they did up to then (orders, money, products, support and its cost, email, web and social
+-- engagement), from the one definition in the macro customer_activity.
 with
 
-as_of as (
-    select {{ as_of() }} as cutoff_at
+cutoffs as (
+    select
+        customer_key,
+        as_of_at as cutoff_at
+    from {{ ref('int_value__customer_as_of') }}
 ),
 
 activity as (
     {{ customer_activity(
-        'as_of', ['orders', 'support', 'email', 'web', 'social'], through_cutoff=true
+        'cutoffs',
+        ['orders', 'support', 'email', 'web', 'social'],
+        through_cutoff=true,
+        per_customer=true
     ) }}
 ),
 
+-- a customer whose orders all come after the as-of time (var as_of_date in the past) is not
+-- valued yet
 final as (
     select * from activity
+    where order_count + return_count > 0
 )
 
 select * from final

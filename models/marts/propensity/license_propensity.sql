@@ -45,7 +45,7 @@ final as (
         cast(threshold as double) as decision_threshold,
         has_license_3,
         model_version,
-        cast({{ as_of() }} as date) as as_of_date
+        cast({{ as_of('software') }} as date) as as_of_date
     from ranked
 )
 

@@ -30,7 +30,7 @@ final as (
         cast(max_probability as double) as max_probability,
         cast(lift as double) as lift,
         model_version,
-        cast({{ as_of() }} as date) as as_of_date
+        cast({{ as_of('software') }} as date) as as_of_date
     from calibration
 )
 

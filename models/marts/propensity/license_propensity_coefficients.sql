@@ -33,7 +33,7 @@ final as (
         cast(standardised_importance as double) as standardised_importance,
         cast(importance_rank as integer) as importance_rank,
         model_version,
-        cast({{ as_of() }} as date) as as_of_date
+        cast({{ as_of('software') }} as date) as as_of_date
     from coefficients
 )
 

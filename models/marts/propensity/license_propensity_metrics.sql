@@ -51,7 +51,7 @@ final as (
         cast(feature_count as bigint) as feature_count,
         is_scoring_model,
         model_version,
-        cast({{ as_of() }} as date) as as_of_date
+        cast({{ as_of('software') }} as date) as as_of_date
     from metrics
 )
 

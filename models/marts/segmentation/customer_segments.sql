@@ -14,7 +14,10 @@ segments as (
 ),
 
 as_of as (
-    select {{ as_of() }} as as_of_at
+    select
+        business_line,
+        as_of_at
+    from {{ ref('int_value__as_of') }}
 ),
 
 final as (
@@ -29,7 +32,7 @@ final as (
         cast(segments.candidate_id as varchar) as segmentation_candidate,
         cast(as_of.as_of_at as date) as as_of_date
     from segments
-    cross join as_of
+    inner join as_of on segments.business_line = as_of.business_line
 )
 
 select * from final

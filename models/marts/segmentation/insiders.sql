@@ -35,7 +35,10 @@ customer_value as (
 ),
 
 as_of as (
-    select {{ as_of() }} as as_of_at
+    select
+        business_line,
+        as_of_at
+    from {{ ref('int_value__as_of') }}
 ),
 
 insiders as (
@@ -99,7 +102,7 @@ final as (
         insiders.rfm_segment,
         cast(as_of.as_of_at as date) as as_of_date
     from insiders
-    cross join as_of
+    inner join as_of on insiders.business_line = as_of.business_line
 )
 
 select * from final

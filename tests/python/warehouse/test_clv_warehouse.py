@@ -16,7 +16,7 @@ from hvc import clv
 # The generator's retail process (src/hvc/generate/retail.py): alpha is in weeks there.
 DAYS_PER_WEEK = 7
 
-CLV_SQL = ("int_clv__purchase_days", "int_clv__customer_summaries")
+CLV_SQL = ("int_value__customer_as_of", "int_clv__purchase_days", "int_clv__customer_summaries")
 
 
 def query(database: Path, sql: str) -> pd.DataFrame:
@@ -27,8 +27,9 @@ def query(database: Path, sql: str) -> pd.DataFrame:
 def compiled_sql(warehouse: Path, model: str) -> str:
     """The SQL dbt ran for `model` in the `warehouse` build (run_dbt keeps its target dir next
     to the database)."""
-    path = warehouse.parent / "target" / "compiled" / "hvc" / "models" / "intermediate" / "clv"
-    return (path / f"{model}.sql").read_text()
+    models = warehouse.parent / "target" / "compiled" / "hvc" / "models" / "intermediate"
+    (path,) = models.glob(f"*/{model}.sql")
+    return path.read_text()
 
 
 # --- the summary SQL against the published CDNOW summary -----------------------------------
@@ -70,7 +71,8 @@ def cdnow_from_raw(warehouse: Path, shared_data: Path, tmp_path_factory) -> pd.D
         )
         con.execute(
             "create table intermediate.int_value__as_of as "
-            "select timestamp '1997-10-01 00:00:00' as as_of_at"
+            "select business_line, timestamp '1997-10-01 00:00:00' as as_of_at "
+            "from (values ('software'), ('retail')) as lines(business_line)"
         )
         for model in CLV_SQL:
             con.execute(f"create table intermediate.{model} as {compiled_sql(warehouse, model)}")

@@ -160,14 +160,16 @@ def test_summary_answers_the_questions_for_each_line(warehouse: Path) -> None:
         assert ratio["ci_lower"] <= ratio["metric_value"] <= ratio["ci_upper"]
 
 
-def test_backtest_runs_on_the_demo_at_ninety_days_before_the_as_of_day(
+def test_backtest_runs_on_the_demo_at_ninety_days_before_each_lines_as_of_day(
     warehouse: Path,
 ) -> None:
     backtest = frame(warehouse, "select * from marts.insiders_backtest")
-    as_of = frame(warehouse, "select as_of_at from intermediate.int_value__as_of")["as_of_at"]
-    as_of_day = pd.Timestamp(as_of.iloc[0]).normalize()
-    assert days(backtest["cutoff_date"]) == {(as_of_day - pd.Timedelta(days=90)).date()}
-    assert days(backtest["horizon_end_date"]) == {as_of_day.date()}
+    as_of = frame(warehouse, "select business_line, as_of_at from intermediate.int_value__as_of")
+    as_of_days = as_of.set_index("business_line")["as_of_at"].dt.normalize()
+    for line, rows in backtest.groupby("business_line"):
+        as_of_day = as_of_days[line]
+        assert days(rows["cutoff_date"]) == {(as_of_day - pd.Timedelta(days=90)).date()}, line
+        assert days(rows["horizon_end_date"]) == {as_of_day.date()}, line
     assert len(backtest) == 4  # two lines x (segment Insiders, top past spenders)
 
 
