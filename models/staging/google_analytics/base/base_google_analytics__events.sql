@@ -1,35 +1,87 @@
 -- Every raw event row read, typed, with its fate: staged, duplicate or quarantined (and why).
+-- The export's nested records are flattened here: the session id and page URL from
+-- event_params, country from geo, source and medium from traffic_source; a file in the flat
+-- layout has them as columns, which win where both are present.
+
 with
 
 source as (
     select * from {{ raw_source('google_analytics', 'events') }}
 ),
 
+event_param_entries as (
+    -- the first entry of the repeated {key, value} record event_params with each key used
+    select
+        *,
+        list_filter(
+            json_extract(event_params, '$[*]'),
+            param -> json_extract_string(param, '$.key') = 'ga_session_id'
+        )[1] as ga_session_id_param,
+        list_filter(
+            json_extract(event_params, '$[*]'),
+            param -> json_extract_string(param, '$.key') = 'page_location'
+        )[1] as page_location_param
+    from source
+),
+
+flattened as (
+    select
+        *,
+        -- a value is in the field of its type: the session id in int_value, the URL in
+        -- string_value
+        coalesce(
+            ga_session_id,
+            json_extract_string(ga_session_id_param, '$.value.int_value'),
+            json_extract_string(ga_session_id_param, '$.value.string_value'),
+            json_extract_string(ga_session_id_param, '$.value.double_value'),
+            json_extract_string(ga_session_id_param, '$.value.float_value')
+        ) as ga_session_id_text,
+        coalesce(
+            page_location,
+            json_extract_string(page_location_param, '$.value.string_value'),
+            json_extract_string(page_location_param, '$.value.int_value'),
+            json_extract_string(page_location_param, '$.value.double_value'),
+            json_extract_string(page_location_param, '$.value.float_value')
+        ) as page_location_text,
+        coalesce(geo_country, json_extract_string(geo, '$.country')) as geo_country_text,
+        coalesce(traffic_source_source, json_extract_string(traffic_source, '$.source'))
+            as traffic_source_text,
+        coalesce(traffic_source_medium, json_extract_string(traffic_source, '$.medium'))
+            as traffic_medium_text
+    from event_param_entries
+),
+
 typed as (
     select
-        -- events carry no id of their own: the raw record's hash stands in
-        {{ dbt.hash('_raw_record') }} as event_id,
+        -- events carry no id of their own: the hash of the values staged stands in, as the
+        -- flat layout writes them (the same event gets the same id in either layout)
+        {{ dbt.hash("to_json(struct_pack(
+            event_date, event_timestamp, event_name, user_pseudo_id, user_id,
+            ga_session_id := ga_session_id_text, page_location := page_location_text,
+            geo_country := geo_country_text, traffic_source_source := traffic_source_text,
+            traffic_source_medium := traffic_medium_text
+        ))::varchar") }} as event_id,
         cast(try_strptime(trim(event_date), '%Y%m%d') as date) as event_date,
         -- microseconds since the Unix epoch, UTC
         make_timestamp({{ dbt.safe_cast('trim(event_timestamp)', 'bigint') }}) as event_at,
         nullif(trim(event_name), '') as event_name,
         nullif(trim(user_pseudo_id), '') as user_pseudo_id,
         nullif(trim(user_id), '') as user_id,
-        nullif(trim(ga_session_id), '') as session_id,
-        nullif(trim(page_location), '') as page_location,
+        nullif(trim(ga_session_id_text), '') as session_id,
+        nullif(trim(page_location_text), '') as page_location,
         coalesce(
-            nullif(regexp_extract(trim(page_location), '^[a-zA-Z]+://[^/?#]*([^?#]*)', 1), ''),
+            nullif(regexp_extract(trim(page_location_text), '^[a-zA-Z]+://[^/?#]*([^?#]*)', 1), ''),
             '/'
         ) as page_path,
-        nullif(trim(geo_country), '') as geo_country,
-        nullif(trim(traffic_source_source), '') as traffic_source,
-        nullif(trim(traffic_source_medium), '') as traffic_medium,
+        nullif(trim(geo_country_text), '') as geo_country,
+        nullif(trim(traffic_source_text), '') as traffic_source,
+        nullif(trim(traffic_medium_text), '') as traffic_medium,
         _raw_record,
         _source_file,
         _line_number,
         _read_problem,
         {{ number_copies() }} as _copy_number
-    from source
+    from flattened
 ),
 
 row_checked as (
@@ -44,12 +96,21 @@ row_checked as (
     from typed
 ),
 
+id_ranked as (
+    select
+        *,
+        -- two export rows that differ only in what staging does not keep (another event
+        -- parameter, the device): one event, the first row read is kept
+        {{ rank_within_id('event_id', '_source_file, _line_number') }} as _id_rank
+    from row_checked
+),
+
 reasoned as (
     select
         *,
-        -- the id is the raw record itself: exact copies are the only duplicates
-        row_problem as quarantine_reason
-    from row_checked
+        coalesce(row_problem, case when _id_rank > 1 then 'duplicate_id' end)
+            as quarantine_reason
+    from id_ranked
 ),
 
 final as (
