@@ -5,6 +5,77 @@ source as (
     select * from {{ raw_source('hubspot', 'contacts') }}
 ),
 
+associations as (
+    -- the company association under each of its export names, each split on `;`
+    select
+        *,
+        list_filter(
+            list_transform(
+                string_split(coalesce("Associated Company IDs", ''), ';'),
+                id_text -> trim(id_text)
+            ),
+            id_text -> id_text != ''
+        ) as ids_all_column,
+        list_filter(
+            list_transform(
+                string_split(coalesce("Associated Company IDs (Primary)", ''), ';'),
+                id_text -> trim(id_text)
+            ),
+            id_text -> id_text != ''
+        ) as ids_primary_column,
+        list_filter(
+            list_transform(
+                string_split(coalesce("Primary Associated Company ID", ''), ';'),
+                id_text -> trim(id_text)
+            ),
+            id_text -> id_text != ''
+        ) as ids_primary_property,
+        list_filter(
+            list_transform(
+                string_split(coalesce("Associated Company ID", ''), ';'),
+                id_text -> trim(id_text)
+            ),
+            id_text -> id_text != ''
+        ) as ids_former_property,
+        list_filter(
+            list_transform(
+                string_split(coalesce("Company ID", ''), ';'),
+                id_text -> trim(id_text)
+            ),
+            id_text -> id_text != ''
+        ) as ids_company_id_column
+    from source
+),
+
+primary_company as (
+    select
+        *,
+        -- a column naming the primary company first, then the first of all associated
+        coalesce(
+            ids_primary_column[1],
+            ids_primary_property[1],
+            ids_former_property[1],
+            ids_all_column[1],
+            ids_company_id_column[1]
+        ) as primary_company_id,
+        case
+            when len(ids_all_column) > 0 then ids_all_column
+            when len(ids_primary_column) > 0 then ids_primary_column
+            when len(ids_primary_property) > 0 then ids_primary_property
+            when len(ids_former_property) > 0 then ids_former_property
+            else ids_company_id_column
+        end as all_company_ids
+    from associations
+),
+
+other_companies as (
+    select
+        *,
+        list_filter(all_company_ids, id_text -> id_text != primary_company_id)
+            as other_company_ids
+    from primary_company
+),
+
 typed as (
     select
         nullif(trim("Record ID"), '') as contact_id,
@@ -25,19 +96,17 @@ typed as (
             var('hubspot_timezone')
         ) }} as updated_at,
         nullif(trim("Last Modified Date"), '') is not null as has_updated_text,
-        list_filter(
-            list_transform(
-                string_split(coalesce("Associated Company IDs", ''), ';'),
-                company_id -> trim(company_id)
-            ),
-            company_id -> company_id != ''
-        ) as associated_company_ids,
+        -- the primary company first, then the others
+        case
+            when primary_company_id is null then all_company_ids
+            else list_prepend(primary_company_id, other_company_ids)
+        end as associated_company_ids,
         _raw_record,
         _source_file,
         _line_number,
         _read_problem,
         {{ number_copies() }} as _copy_number
-    from source
+    from other_companies
 ),
 
 row_checked as (
