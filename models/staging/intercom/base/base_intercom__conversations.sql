@@ -10,7 +10,11 @@ trimmed as (
         *,
         nullif(trim(created_at), '') as created_at_text,
         nullif(trim(updated_at), '') as updated_at_text,
-        nullif(trim(open), '') as open_text
+        nullif(trim(open), '') as open_text,
+        -- `{type: contact.list, contacts: [...]}`; API 2.6 and before list them bare
+        case
+            when json_type(contacts) = 'ARRAY' then contacts else contacts -> 'contacts'
+        end as contact_list
     from source
 ),
 
@@ -37,11 +41,11 @@ typed as (
         source -> 'author' ->> 'email' as author_email_raw,
         nullif(lower(trim(source -> 'author' ->> 'email')), '') as author_email,
         list_filter(
-            coalesce(json_extract_string(contacts, '$.contacts[*].id'), []),
+            coalesce(json_extract_string(contact_list, '$[*].id'), []),
             contact_id -> nullif(trim(contact_id), '') is not null
         ) as contact_ids,
         list_filter(
-            coalesce(json_extract_string(contacts, '$.contacts[*].external_id'), []),
+            coalesce(json_extract_string(contact_list, '$[*].external_id'), []),
             external_id -> nullif(trim(external_id), '') is not null
         ) as contact_external_ids,
         created_at_text,
