@@ -210,7 +210,10 @@ def forecast_revenue(
     parameters : `fit_parameters` output; lines without a fit are left out.
     segments : `customer_key`, `segment`; customers without a row are "Unsegmented".
     settings : `forecast_months` (month k ends on the calibration end's day of month, k
-        calendar months later), the draws, interval and random state.
+        calendar months later), the draws, interval and random state. Business lines whose
+        data end on different days are forecast over the same months, from the latest
+        calibration end: an earlier line's days in between are in neither its history nor
+        the forecast.
     total_segment : name of the rows summing every segment (customers in a segment of that
         name count in the total only).
 
@@ -229,22 +232,24 @@ def forecast_revenue(
     revenue = np.zeros((draws_total, n_groups, months))
     purchases = np.zeros_like(revenue)
     customers = np.zeros(n_groups, dtype=np.int64)
-    start, has_draws = None, False
+    fitted = summary["business_line"].isin(list(fits))
+    if not fitted.any():
+        return empty_frame(FORECAST_COLUMNS)
+    start = pd.Timestamp(summary.loc[fitted, "calibration_end_date"].max())
+    has_draws = False
     for line, rows in summary.groupby("business_line", sort=True):
         if line not in fits:
             continue
         lp = _LinePredictor(rows, *fits[line], n_draws, _rng(settings.random_state, line))
-        start = pd.Timestamp(rows["calibration_end_date"].iloc[0])
+        observed_until = pd.Timestamp(rows["calibration_end_date"].iloc[0])
         group = np.array([code[s] for s in segment[rows.index]], dtype=np.int64)
         line_revenue, line_purchases = _line_forecast(
-            lp, group, n_groups, start, months, chunk_size
+            lp, group, n_groups, observed_until, start, months, chunk_size
         )
         revenue[: len(lp.bg)] += line_revenue
         purchases[: len(lp.bg)] += line_purchases
         customers += np.bincount(group, minlength=n_groups)
         has_draws = has_draws or lp.has_draws
-    if start is None:
-        return empty_frame(FORECAST_COLUMNS)
     total = code[total_segment]
     revenue[:, total] = revenue.sum(axis=1)
     purchases[:, total] = purchases.sum(axis=1)
@@ -275,14 +280,19 @@ def _line_forecast(
     lp: _LinePredictor,
     group: np.ndarray,
     n_groups: int,
+    observed_until: pd.Timestamp,
     start: pd.Timestamp,
     months: int,
     chunk_size: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One business line's expected revenue and purchases, (draws, segments, months)."""
-    monthly = np.diff(
-        lp.if_alive(_days_between(start, _months_after(start, months))), axis=1, prepend=0
-    )
+    """One business line's expected revenue and purchases in the months after `start`,
+    (draws, segments, months); its customers are observed until `observed_until` (<= start)."""
+    ends = _days_between(observed_until, _months_after(start, months))
+    gap = (start - observed_until).days
+    if gap:
+        monthly = np.diff(lp.if_alive(np.concatenate([[gap], ends])), axis=1)
+    else:
+        monthly = np.diff(lp.if_alive(ends), axis=1, prepend=0)
     n_cells = len(lp.pair_x) * n_groups
     # Customers per (distinct history, pair x segment cell).
     membership = csr_array(

@@ -164,11 +164,16 @@ def test_revenue_forecast_and_backtest_are_built(warehouse: Path) -> None:
     backtest = query(warehouse, "select * from marts.clv_backtest")
     assert len(backtest) == 2 * len(lines) == 4
     assert (backtest["holdout_days"] == 90).all()
-    # the holdout ends where the current calibration ends
+    # each line's holdout ends where its current calibration ends (its as-of day's eve or day)
     ends = query(
-        warehouse, "select distinct calibration_end_date from marts.customer_lifetime_value"
-    )
-    assert (backtest["holdout_end_date"] == ends.iloc[0, 0]).all()
+        warehouse,
+        "select distinct business_line, calibration_end_date from marts.customer_lifetime_value",
+    ).set_index("business_line")["calibration_end_date"]
+    assert ends.index.is_unique
+    assert (backtest["holdout_end_date"] == backtest["business_line"].map(ends)).all()
+    # the forecast's months start after the latest line's calibration end
+    first_day = pd.Timestamp(forecast["period_start_date"].min())
+    assert first_day == pd.Timestamp(ends.max()) + pd.Timedelta(days=1)
 
 
 @pytest.fixture(scope="module")

@@ -121,3 +121,44 @@ def test_forecast_totals_add_up_to_the_customer_expectations(
     assert (forecast["expected_revenue_lower"] <= forecast["expected_revenue"]).all()
     assert (forecast["expected_revenue"] <= forecast["expected_revenue_upper"]).all()
     assert forecast["period_start_date"].iloc[0] == (end + pd.Timedelta(days=1)).date()
+
+
+def test_lines_ending_on_different_days_are_forecast_over_the_same_months(
+    simulated: pd.DataFrame, simulated_parameters: pd.DataFrame
+) -> None:
+    """A line whose data end 10 days earlier is forecast from the other line's last day: its
+    customers' expectations to each month's end less those to that day."""
+    end = pd.Timestamp(simulated["calibration_end_date"].iloc[0])
+    later, earlier = simulated.iloc[:2000], simulated.iloc[2000:4000]
+    summary = pd.concat(
+        [
+            later.assign(business_line="later"),
+            earlier.assign(
+                business_line="earlier", calibration_end_date=end - pd.Timedelta(10, "D")
+            ),
+        ],
+        ignore_index=True,
+    )
+    parameters = pd.concat(
+        [simulated_parameters.assign(business_line=line) for line in ("later", "earlier")]
+    )
+    segments = summary[["customer_key"]].assign(segment="Other customers")
+    forecast = clv.forecast_revenue(
+        summary, parameters, segments, ClvSettings.from_project(draws=0)
+    )
+    total = forecast[forecast["segment"] == "All customers"]
+    assert total["period_start_date"].iloc[0] == (end + pd.Timedelta(days=1)).date()
+    bg, gg = clv.fits_from_parameters(simulated_parameters)["simulated"]
+
+    def expected(rows: pd.DataFrame, days: float) -> float:
+        purchases = clv.expected_purchases(
+            bg.params, days, rows["frequency"], rows["recency_days"], rows["age_days"]
+        )
+        spend = clv.expected_spend(
+            gg.params, rows["frequency"], rows["mean_repeat_purchase_amount"]
+        )
+        return float((purchases * spend).sum())
+
+    horizon = (end + pd.DateOffset(months=6) - end).days
+    six_months = expected(later, horizon) + expected(earlier, horizon + 10) - expected(earlier, 10)
+    assert total["expected_revenue"].astype(float).sum() == pytest.approx(six_months, rel=1e-6)
