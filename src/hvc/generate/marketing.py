@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hvc.generate import catalog as cat
+from hvc.generate.pages import DRIP_SUBSCRIBERS
 from hvc.generate.population import (
     Population,
     employee_range_labels,
@@ -132,7 +133,16 @@ def drip(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) -> N
     key = "drip.subscribers"
     reasons = ["missing_id", "unparseable_timestamp", "invalid_email"]
     plan = plan_defects(rng, s, reasons)
-    writer.write(key, subscribers, plan, DRIP_SUBSCRIBERS_SQL, reasons, "subscribers.jsonl", perm)
+    writer.write(
+        key,
+        subscribers,
+        plan,
+        DRIP_SUBSCRIBERS_SQL,
+        reasons,
+        "subscribers.jsonl",
+        perm,
+        page=DRIP_SUBSCRIBERS,
+    )
     per_row_records(writer, key, pc.take(ids, pa.array(perm)), s_cust[perm] + 1, plan)
 
     # Events: received emails, some opened, some of those clicked; unsubscribes.

@@ -7,6 +7,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hvc.generate import catalog as cat
+from hvc.generate import ga4_export
+from hvc.generate.pages import EDD_SALES
 from hvc.generate.population import Population, first_names, last_names, messy_emails
 from hvc.generate.util import (
     ALNUM_LOWER,
@@ -228,7 +230,9 @@ def edd_payments(pop: Population, writer: RawWriter, seed: int) -> dict[str, np.
     key = "edd.payments"
     reasons = ["missing_id", "unparseable_timestamp", "unparseable_number"]
     plan = plan_defects(rng, total_n, reasons)
-    writer.write(key, table, plan, EDD_SQL, reasons, "payments.jsonl", row_order=perm)
+    writer.write(
+        key, table, plan, EDD_SQL, reasons, "payments.jsonl", row_order=perm, page=EDD_SALES
+    )
     per_row_records(writer, key, strs(payment_id[perm]), owner_all[perm] + 1, plan)
     return {"edd_id": edd_id, "first_l3_s": first_l3_s}
 
@@ -251,15 +255,30 @@ def ga_events(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int)
     """Write ``google_analytics.events``: devices of contacts plus anonymous visitors.
 
     Drawn and written in chunks of contacts to bound memory; each chunk has its own stream
-    and its own planted defects.
+    and its own planted defects. The real shape is GA4's BigQuery export, one Parquet file per
+    daily table ``events_YYYYMMDD`` (a timestamp that cannot be read is a null INT64); the
+    flat shape one ``events.parquet`` of flattened columns. Both hold the same events.
     """
     key = "google_analytics.events"
     reasons = ["missing_id", "unparseable_timestamp"]
+    first_day = cat.START_S // cat.DAY_S
+    days = np.arange(first_day, cat.END_S // cat.DAY_S + 1).astype("datetime64[D]")
+    daily = [f"events_{day.replace('-', '')}.parquet" for day in days.astype(str)]
     for i, lo in enumerate(range(0, pop.m, GA_CHUNK_CONTACTS)):
         contacts = np.arange(lo, min(lo + GA_CHUNK_CONTACTS, pop.m))
         rng = child_rng(seed, f"{key}/{i}")
-        table, plan, e_dev, pseudo, dev_customer = _ga_chunk(pop, edd_id, contacts, rng, reasons)
-        writer.append_parquet(key, table, plan, reasons, "events.parquet")
+        table, plan, e_dev, pseudo, dev_customer, events = _ga_chunk(
+            pop, edd_id, contacts, rng, reasons
+        )
+        if writer.shape == "real":
+            devices = ga4_export.draw_devices(child_rng(seed, f"{key}/{i}/export"), len(pseudo))
+            exported = ga4_export.event_table(table, events, devices)
+            writer.append_parquet(
+                key, exported, plan, reasons, daily, events["day"], compression="snappy"
+            )
+            del exported
+        else:
+            writer.append_parquet(key, table, plan, reasons, ["events.parquet"])
         del table
         grouped_records(writer, key, e_dev, pseudo, dev_customer, plan)
     writer.finish_parquet(key, reasons)
@@ -271,7 +290,7 @@ def _ga_chunk(
     contacts: np.ndarray,
     rng: np.random.Generator,
     reasons: list[str],
-) -> tuple[pa.Table, Plan, np.ndarray, pa.Array, np.ndarray]:
+) -> tuple[pa.Table, Plan, np.ndarray, pa.Array, np.ndarray, dict[str, np.ndarray]]:
     per_contact = 1 + (rng.random(len(contacts)) < 0.4)
     dev_contact = np.repeat(contacts, per_contact)
     n_anon = round(0.35 * len(dev_contact))
@@ -307,7 +326,6 @@ def _ga_chunk(
         0,
         np.where(e_login & (e_rank == 1), 1, rng.choice([2, 2, 2, 3, 4], len(e_sess))),
     )
-    del e_rank
     page = rng.integers(0, len(cat.SITE_PATHS), len(e_sess))
     page[name == 1] = cat.SITE_PATHS.index("/account/")
     region = np.where(known, pop.region[dev_cust], rng.integers(0, len(cat.REGIONS), d))
@@ -320,13 +338,14 @@ def _ga_chunk(
     first_day = cat.START_S // cat.DAY_S
     days = np.arange(first_day, cat.END_S // cat.DAY_S + 1).astype("datetime64[D]")
     day_labels = pc.replace_substring(pa.array(days.astype(str)), "-", "")
+    day = ts_us // 86_400_000_000 - first_day
     pseudo_idx = e_dev.copy()
     pseudo_idx[plan.bad == MISSING_ID] = d
     user_ids = strs(np.concatenate([edd_id, [0]]))
     user_idx = pa.array(np.where(e_login, dev_contact[e_dev], pop.m), mask=~e_login)
     table = pa.table(
         {
-            "event_date": _dict(ts_us // 86_400_000_000 - first_day, day_labels),
+            "event_date": _dict(day, day_labels),
             "event_timestamp": where(plan.bad == BAD_TIME, "not-a-timestamp", strs(ts_us)),
             "event_name": _dict(name, pa.array(GA_EVENT_NAMES)),
             "user_pseudo_id": pc.take(
@@ -340,7 +359,19 @@ def _ga_chunk(
             "traffic_source_medium": _dict(acq[e_dev], pa.array([a[1] for a in cat.ACQUISITION])),
         }
     )
-    return table, plan, e_dev, pseudo, dev_customer
+    # what the export adds (GA4's nested layout): per event, from the same draws
+    events = {
+        "day": day,
+        "timestamp_us": np.where(plan.bad == BAD_TIME, -1, ts_us),
+        "page": page,
+        "session_number": (rank_in_group(sessions) + 1)[e_sess],
+        "engagement_ms": np.where(e_rank == 0, -1, np.diff(ts_us, prepend=0) // 1000),
+        "device": e_dev,
+        "region": region[e_dev],
+        "acquisition": acq[e_dev],
+        "first_touch_us": created[e_dev] * 1_000_000,
+    }
+    return table, plan, e_dev, pseudo, dev_customer, events
 
 
 def _cumsum_in_group(values: np.ndarray, counts: np.ndarray) -> np.ndarray:

@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hvc.generate import catalog as cat
+from hvc.generate.pages import HELPSCOUT_CONVERSATIONS, INTERCOM_CONTACTS, INTERCOM_CONVERSATIONS
 from hvc.generate.population import Population, first_names, last_names, messy_emails
 from hvc.generate.util import (
     HEX,
@@ -129,7 +130,16 @@ def helpscout_conversations(pop: Population, writer: RawWriter, seed: int) -> No
     key = "helpscout.conversations"
     reasons = ["missing_id", "unparseable_timestamp"]
     plan = plan_defects(rng, k, reasons)
-    writer.write(key, table, plan, HELPSCOUT_SQL, reasons, "conversations.jsonl", perm)
+    writer.write(
+        key,
+        table,
+        plan,
+        HELPSCOUT_SQL,
+        reasons,
+        "conversations.jsonl",
+        perm,
+        page=HELPSCOUT_CONVERSATIONS,
+    )
     per_row_records(writer, key, strs(conv_id[perm]), owner[perm] + 1, plan)
 
 
@@ -256,7 +266,16 @@ def intercom(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) 
     key = "intercom.contacts"
     reasons = ["missing_id", "unparseable_timestamp"]
     plan = plan_defects(rng, r, reasons)
-    writer.write(key, table, plan, INTERCOM_CONTACTS_SQL, reasons, "contacts.jsonl", perm)
+    writer.write(
+        key,
+        table,
+        plan,
+        INTERCOM_CONTACTS_SQL,
+        reasons,
+        "contacts.jsonl",
+        perm,
+        page=INTERCOM_CONTACTS,
+    )
     rec_customer = cust[rec_contact] + 1
     per_row_records(writer, key, pc.take(ic_id, pa.array(perm)), rec_customer[perm], plan)
 
@@ -302,6 +321,13 @@ def intercom(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) 
     key = "intercom.conversations"
     plan = plan_defects(rng, k, reasons)
     writer.write(
-        key, conversations, plan, INTERCOM_CONVERSATIONS_SQL, reasons, "conversations.jsonl", perm
+        key,
+        conversations,
+        plan,
+        INTERCOM_CONVERSATIONS_SQL,
+        reasons,
+        "conversations.jsonl",
+        perm,
+        page=INTERCOM_CONVERSATIONS,
     )
     per_row_records(writer, key, strs(conv_id[perm]), rec_customer[owner][perm], plan)

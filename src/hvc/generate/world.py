@@ -19,7 +19,7 @@ from hvc.generate.retail import BGNBD, GAMMA_GAMMA, online_retail
 from hvc.generate.shop import edd_payments, ga_events
 from hvc.generate.support import helpscout_conversations, intercom
 from hvc.generate.util import join, lookup
-from hvc.generate.writer import RawWriter
+from hvc.generate.writer import SHAPES, RawWriter
 
 Progress = Callable[[str, int, int], None]
 
@@ -150,11 +150,12 @@ def generate_world(
     n_customers: int = 5000,
     seed: int = 42,
     progress: Progress | None = None,
+    shape: str = "real",
 ) -> dict:
     """Generate the demo world's raw files, ground truth and manifest under ``out_dir``.
 
-    Replaces ``<out_dir>/raw`` and ``<out_dir>/truth``. The same ``seed`` and ``n_customers``
-    give byte-identical files.
+    Replaces ``<out_dir>/raw`` and ``<out_dir>/truth``. The same ``seed``, ``n_customers`` and
+    ``shape`` give byte-identical files; the two shapes hold the same records and truth.
 
     Parameters
     ----------
@@ -166,6 +167,11 @@ def generate_world(
         Seed of every random draw.
     progress
         Optional ``callable(step, done, total)`` called as each step finishes.
+    shape
+        ``real`` (default): the tools' export shapes, API list pages one per line (EDD sales,
+        Help Scout conversations, Intercom conversations and contacts, Drip subscribers) and
+        GA4's daily ``events_YYYYMMDD.parquet`` files, nested. ``flat``: one record per line,
+        GA4 flattened into one ``events.parquet``.
 
     Returns
     -------
@@ -174,6 +180,8 @@ def generate_world(
     """
     if n_customers < 100:
         raise ValueError("n_customers must be at least 100")
+    if shape not in SHAPES:
+        raise ValueError(f"shape must be one of {', '.join(SHAPES)}, not {shape!r}")
     out = Path(out_dir)
     for sub in ("raw", "truth"):
         shutil.rmtree(out / sub, ignore_errors=True)
@@ -189,7 +197,7 @@ def generate_world(
 
     pop = build_population(n_customers, seed)
     step("population")
-    writer = RawWriter(out)
+    writer = RawWriter(out, shape=shape)
     try:
         edd, companies, retail = _write_sources(pop, writer, seed, n_customers, step)
     finally:
@@ -211,6 +219,7 @@ def generate_world(
     manifest = {
         "seed": seed,
         "n_customers": n_customers,
+        "shape": shape,
         "n_retail_customers": len(retail),
         "history_start_date": cat.HISTORY_START.isoformat(),
         "as_of_date": cat.AS_OF_DATE.isoformat(),

@@ -3,6 +3,10 @@
 Every table goes through :meth:`RawWriter.write`: the table's clean rows come in as an Arrow
 table plus a ``_bad`` column (0 = clean, else a reason code the table's SQL turns into exactly
 one defect); planted duplicates are extra copies placed right after their original.
+
+The writer's ``shape`` is ``real`` (the tools' own export shapes: API list pages, one per line,
+for tables that come from a list endpoint; GA4's daily Parquet files) or ``flat`` (one record
+per line, one file per table). Both write the same records in the same order.
 """
 
 from __future__ import annotations
@@ -17,6 +21,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from hvc.generate.pages import PageShape, paged_sql
+
+SHAPES = ("real", "flat")
 REASONS = ["missing_id", "unparseable_timestamp", "unparseable_number", "invalid_email"]
 MISSING_ID, BAD_TIME, BAD_NUMBER, BAD_EMAIL = 1, 2, 3, 4
 DUPLICATE_RATE = 0.005
@@ -62,15 +69,20 @@ class RawWriter:
     """
 
     out_dir: Path
+    shape: str = "real"
     con: duckdb.DuckDBPyConnection = field(init=False)
     tables: dict[str, dict] = field(default_factory=dict)
     record_rows: int = 0
     _pool: ThreadPoolExecutor = field(init=False)
     _pending: Future | None = field(init=False, default=None)
     _records: pq.ParquetWriter | None = field(init=False, default=None)
-    _parquet: dict[str, tuple[pq.ParquetWriter, list[Plan]]] = field(default_factory=dict)
+    _parquet: dict[str, tuple[dict[str, pq.ParquetWriter], list[Plan]]] = field(
+        default_factory=dict
+    )
 
     def __post_init__(self) -> None:
+        if self.shape not in SHAPES:
+            raise ValueError(f"shape must be one of {', '.join(SHAPES)}, not {self.shape!r}")
         self.con = duckdb.connect()
         self.con.execute("set threads = 1; set preserve_insertion_order = true")
         self.con.execute("set enable_progress_bar = false; set TimeZone = 'UTC'")
@@ -95,6 +107,9 @@ class RawWriter:
             self.con.close()
             if self._records is not None:
                 self._records.close()
+            for sinks, _ in self._parquet.values():
+                for sink in sinks.values():
+                    sink.close()
 
     def _path(self, key: str, file_name: str) -> Path:
         folder = self.out_dir / "raw" / key.split(".", 1)[0]
@@ -110,12 +125,15 @@ class RawWriter:
         reasons: list[str],
         file_name: str,
         row_order: np.ndarray | None = None,
+        page: PageShape | None = None,
     ) -> int:
         """Write ``select_sql`` over ``data`` with DuckDB.
 
         Clean row ``i`` is ``data`` row ``row_order[i]`` (identity when omitted); ``plan`` is
         over clean rows. ``select_sql`` reads the relation ``src`` with an extra ``_bad``
-        column (the reason code) and lists the file's columns. Returns the rows written.
+        column (the reason code) and lists the file's columns (a record's fields). With a
+        ``page`` and the real shape, each line is one API list page of those records. Returns
+        the rows (records) written.
         """
         path = self._path(key, file_name)
         bad = plan.bad
@@ -129,8 +147,13 @@ class RawWriter:
             ".jsonl": "format json",
             ".csv": "format csv, header true",
         }[path.suffix]
-        self._submit(self._copy, data, select_sql, path, options)
-        self._register(key, path, plan, reasons)
+        paged = page is not None and self.shape == "real"
+        sql = paged_sql(select_sql, page) if paged else select_sql
+        self._submit(self._copy, data, sql, path, options)
+        self._register(key, [path], plan, reasons)
+        if paged:
+            self.tables[key]["records_path"] = page.records_path
+            self.tables[key]["lines"] = -(-len(plan.order) // page.size)
         return len(plan.order)
 
     def _copy(self, data: pa.Table, select_sql: str, path: Path, options: str) -> None:
@@ -141,43 +164,74 @@ class RawWriter:
             self.con.unregister("src")
 
     def append_parquet(
-        self, key: str, data: pa.Table, plan: Plan, reasons: list[str], file_name: str
+        self,
+        key: str,
+        data: pa.Table,
+        plan: Plan,
+        reasons: list[str],
+        file_names: list[str],
+        file_of_row: np.ndarray | None = None,
+        compression: str = "zstd",
     ) -> None:
-        """Append one chunk (defects already applied to its clean rows) to a Parquet file.
+        """Append one chunk (defects already applied to its clean rows) to Parquet files.
 
-        A table may arrive in several chunks, each with its own plan; call
-        :meth:`finish_parquet` after the last one.
+        Row ``i`` of ``data`` goes to ``file_names[file_of_row[i]]`` (all to the first when
+        omitted), the rows of each file in the order ``plan.order`` gives them. A table may
+        arrive in several chunks, each with its own plan; call :meth:`finish_parquet` after the
+        last one.
         """
-        path = self._path(key, file_name)
         if key not in self._parquet:
-            sink = pq.ParquetWriter(path, data.schema, compression="zstd")
-            self._parquet[key] = (sink, [])
-        sink, plans = self._parquet[key]
+            self._parquet[key] = ({}, [])
+        sinks, plans = self._parquet[key]
         plans.append(plan)
-        self._submit(self._write_chunk, sink, data, plan.order)
+        order = plan.order
+        if file_of_row is None:
+            parts = [(file_names[0], order)]
+        else:
+            files = file_of_row[order]
+            by_file = np.argsort(files, kind="stable")
+            bounds = np.flatnonzero(np.diff(files[by_file])) + 1
+            parts = [
+                (file_names[files[rows[0]]], order[rows])
+                for rows in np.split(by_file, bounds)
+                if len(rows)
+            ]
+        paths = {name: self._path(key, name) for name, _ in parts}
+        self._submit(self._write_chunk, sinks, paths, data, parts, compression)
 
     @staticmethod
-    def _write_chunk(sink: pq.ParquetWriter, data: pa.Table, order: np.ndarray) -> None:
+    def _write_chunk(
+        sinks: dict[str, pq.ParquetWriter],
+        paths: dict[str, Path],
+        data: pa.Table,
+        parts: list[tuple[str, np.ndarray]],
+        compression: str,
+    ) -> None:
         step = 1_000_000
-        for start in range(0, len(order), step):
-            sink.write_table(data.take(pa.array(order[start : start + step])))
+        for name, order in parts:
+            if name not in sinks:
+                sinks[name] = pq.ParquetWriter(paths[name], data.schema, compression=compression)
+            for start in range(0, len(order), step):
+                sinks[name].write_table(data.take(pa.array(order[start : start + step])))
 
     def finish_parquet(self, key: str, reasons: list[str]) -> None:
-        """Close a Parquet file written in chunks and record its manifest entry."""
-        sink, plans = self._parquet.pop(key)
+        """Close the Parquet files written in chunks and record their manifest entry."""
+        sinks, plans = self._parquet.pop(key)
         self.wait()
-        sink.close()
+        for sink in sinks.values():
+            sink.close()
         merged = Plan(
             bad=np.concatenate([p.bad for p in plans]),
             duplicated=np.concatenate([p.duplicated for p in plans]),
             order=np.concatenate([p.order for p in plans]),
         )
-        self._register(key, Path(sink.where), merged, reasons)
+        paths = [Path(sinks[name].where) for name in sorted(sinks)]
+        self._register(key, paths, merged, reasons)
 
-    def _register(self, key: str, path: Path, plan: Plan, reasons: list[str]) -> None:
+    def _register(self, key: str, paths: list[Path], plan: Plan, reasons: list[str]) -> None:
         self.tables[key] = {
-            "format": path.suffix.lstrip("."),
-            "files": [str(path.relative_to(self.out_dir))],
+            "format": paths[0].suffix.lstrip("."),
+            "files": [str(path.relative_to(self.out_dir)) for path in paths],
             "rows": len(plan.order),
             "duplicate_rows": int(plan.duplicated.sum()),
             "malformed_rows": plan.counts(reasons),

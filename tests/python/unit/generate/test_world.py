@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 from sklearn.linear_model import LogisticRegression
 
+from helpers.raw_records import json_records, records_relation
 from hvc.generate import generate_world
 
 N_CUSTOMERS = 4000
@@ -81,12 +82,7 @@ CHECKS: dict[str, dict[str, str]] = {
 
 
 def _relation(root: Path, entry: dict) -> str:
-    path = root / entry["files"][0]
-    if entry["format"] == "jsonl":
-        return f"read_ndjson_objects('{path}')"
-    if entry["format"] == "csv":
-        return f"read_csv('{path}', all_varchar = true, header = true)"
-    return f"read_parquet('{path}')"
+    return records_relation(root, entry)
 
 
 def _hashes(root: Path) -> dict[str, str]:
@@ -108,6 +104,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict, list]:
 
 
 @pytest.fixture(scope="module")
+def flat_world(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict]:
+    """The same world in the flat shape: one record per line, GA4 flattened."""
+    root = tmp_path_factory.mktemp("flat_world")
+    return root, generate_world(root, n_customers=N_CUSTOMERS, seed=SEED, shape="flat")
+
+
+@pytest.fixture(scope="module")
 def con() -> duckdb.DuckDBPyConnection:
     return duckdb.connect()
 
@@ -121,13 +124,146 @@ def test_same_seed_gives_identical_bytes(world, tmp_path: Path) -> None:
     assert first == second
 
 
-def test_other_seed_changes_every_raw_file(world, tmp_path: Path) -> None:
-    root, manifest, _ = world
+def test_other_seed_changes_every_raw_file(flat_world, tmp_path: Path) -> None:
+    """Every table's records change (the flat shape, quicker to write, holds the same records
+    as the real one: see test_real_and_flat_shapes_hold_the_same_records_and_truth)."""
+    root, manifest = flat_world
     other = tmp_path / "other"
-    generate_world(other, n_customers=N_CUSTOMERS, seed=SEED + 1)
+    generate_world(other, n_customers=N_CUSTOMERS, seed=SEED + 1, shape="flat")
     first, second = _hashes(root), _hashes(other)
     raw = [f for entry in manifest["tables"].values() for f in entry["files"]]
-    assert all(first[f] != second[f] for f in raw)
+    assert len(raw) == 12 and all(first[f] != second[f] for f in raw)
+
+
+def test_an_unknown_shape_is_refused_before_anything_is_replaced(tmp_path: Path) -> None:
+    (tmp_path / "raw").mkdir()
+    with pytest.raises(ValueError, match="shape must be one of real, flat"):
+        generate_world(tmp_path, n_customers=N_CUSTOMERS, seed=SEED, shape="nested")
+    assert (tmp_path / "raw").is_dir()
+
+
+PAGED = {  # table: (records key, records per page, the page's other keys, in order)
+    "edd.payments": ("sales", 100, ["sales", "request_speed"]),
+    "helpscout.conversations": ("_embedded.conversations", 25, ["_embedded", "_links", "page"]),
+    "intercom.conversations": (
+        "conversations",
+        150,
+        ["type", "pages", "total_count", "conversations"],
+    ),
+    "intercom.contacts": ("data", 150, ["type", "data", "total_count", "pages"]),
+    "drip.subscribers": ("subscribers", 100, ["links", "meta", "subscribers"]),
+}
+
+
+def _lines(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.mark.parametrize("key", sorted(PAGED))
+def test_api_tables_are_list_pages_one_per_line(world, flat_world, key: str) -> None:
+    root, manifest, _ = world
+    flat_root, flat_manifest = flat_world
+    records_path, size, keys = PAGED[key]
+    entry = manifest["tables"][key]
+    assert entry["records_path"] == records_path
+    pages = _lines(root / entry["files"][0])
+    assert len(pages) == entry["lines"] == -(-entry["rows"] // size) >= 2
+    assert all(list(page) == keys for page in pages)
+    per_page = [len(_page(page, records_path)) for page in pages]
+    assert per_page[:-1] == [size] * (len(pages) - 1) and 0 < per_page[-1] <= size
+    records = json_records([root / entry["files"][0]], records_path)
+    assert len(records) == entry["rows"]
+    # the same records as the flat file's lines, in the same order
+    flat_file = flat_root / flat_manifest["tables"][key]["files"][0]
+    assert records == _lines(flat_file)
+    assert "records_path" not in flat_manifest["tables"][key]
+
+
+def _page(page: dict, records_path: str) -> list:
+    for name in records_path.split("."):
+        page = page[name]
+    return page
+
+
+def test_api_pages_carry_their_position(world) -> None:
+    root, manifest, _ = world
+    edd = _lines(root / manifest["tables"]["edd.payments"]["files"][0])
+    assert all(isinstance(page["request_speed"], float) for page in edd)
+    helpscout = _lines(root / manifest["tables"]["helpscout.conversations"]["files"][0])
+    total = manifest["tables"]["helpscout.conversations"]["rows"]
+    assert [page["page"]["number"] for page in helpscout] == list(range(1, len(helpscout) + 1))
+    assert {page["page"]["totalElements"] for page in helpscout} == {total}
+    assert "previous" not in helpscout[0]["_links"] and "next" in helpscout[0]["_links"]
+    assert "next" not in helpscout[-1]["_links"] and "previous" in helpscout[-1]["_links"]
+    contacts = _lines(root / manifest["tables"]["intercom.contacts"]["files"][0])
+    assert contacts[0]["pages"]["next"]["page"] == 2 and contacts[-1]["pages"]["next"] is None
+    assert {page["total_count"] for page in contacts} == {
+        manifest["tables"]["intercom.contacts"]["rows"]
+    }
+    drip = _lines(root / manifest["tables"]["drip.subscribers"]["files"][0])
+    assert [page["meta"]["page"] for page in drip] == list(range(1, len(drip) + 1))
+    assert sum(page["meta"]["count"] for page in drip) == drip[0]["meta"]["total_count"]
+
+
+def test_ga4_is_the_bigquery_export_one_file_a_day(world, con) -> None:
+    from hvc.generate.ga4_export import EVENT_SCHEMA
+
+    root, manifest, _ = world
+    files = manifest["tables"]["google_analytics.events"]["files"]
+    assert len(files) > 800 and all(
+        Path(name).name.startswith("events_") and len(Path(name).stem) == len("events_20240101")
+        for name in files
+    )
+    import pyarrow.parquet as pq
+
+    assert pq.read_schema(root / files[0]).remove_metadata() == EVENT_SCHEMA
+    days = con.sql(
+        f"""
+        select count(*) filter (where 'events_' || event_date <> parse_filename(filename, true)),
+            count(distinct filename)
+        from read_parquet([{", ".join(f"'{root / f}'" for f in files)}], filename = true)
+        """
+    ).fetchone()
+    assert days == (0, len(files))
+
+
+def _flattened(con, root: Path, entry: dict) -> list[tuple]:
+    """Each GA event as the flat layout writes it, whichever layout the files have."""
+    nested = entry["format"] == "parquet" and any("events_" in f for f in entry["files"])
+    rel = records_relation(root, entry)
+    if nested:
+        columns = """event_date, event_timestamp::varchar, event_name, user_pseudo_id, user_id,
+            list_filter(event_params, p -> p.key = 'ga_session_id')[1].value.int_value,
+            list_filter(event_params, p -> p.key = 'page_location')[1].value.string_value,
+            geo.country, traffic_source.source, traffic_source.medium"""
+    else:
+        columns = """event_date::varchar, nullif(event_timestamp, 'not-a-timestamp'),
+            event_name::varchar, user_pseudo_id, user_id, ga_session_id, page_location::varchar,
+            geo_country::varchar, traffic_source_source::varchar,
+            traffic_source_medium::varchar"""
+    return sorted(con.sql(f"select {columns} from {rel}").fetchall(), key=repr)
+
+
+def test_real_and_flat_shapes_hold_the_same_records_and_truth(world, flat_world, con) -> None:
+    root, manifest, _ = world
+    flat_root, flat_manifest = flat_world
+    assert (manifest["shape"], flat_manifest["shape"]) == ("real", "flat")
+    kept = ("rows", "duplicate_rows", "malformed_rows")
+    for key, entry in manifest["tables"].items():
+        flat = flat_manifest["tables"][key]
+        assert {k: entry[k] for k in kept} == {k: flat[k] for k in kept}, key
+        if entry["format"] == "csv":
+            assert entry["files"] == flat["files"]
+            assert (root / entry["files"][0]).read_bytes() == (
+                flat_root / flat["files"][0]
+            ).read_bytes()
+    ga = "google_analytics.events"
+    assert flat_manifest["tables"][ga]["files"] == ["raw/google_analytics/events.parquet"]
+    assert _flattened(con, root, manifest["tables"][ga]) == _flattened(
+        con, flat_root, flat_manifest["tables"][ga]
+    )
+    truth, flat_truth = _hashes(root / "truth"), _hashes(flat_root / "truth")
+    assert truth == flat_truth and len(truth) == 5
 
 
 def test_manifest_lists_every_source_table_and_progress_reaches_the_end(world) -> None:
@@ -205,13 +341,13 @@ def test_truth_customers_are_complete(world) -> None:
 
 
 def test_license_3_buyers_are_who_the_shop_sold_license_3_to(world, con) -> None:
-    root, _, _ = world
+    root, manifest, _ = world
     sold = con.sql(
         f"""
         with items as (
             select json ->> 'ID' as id, unnest(from_json(json -> 'products',
                 '[{{"price_name": "VARCHAR"}}]')).price_name as tier
-            from read_ndjson_objects('{root / "raw/edd/payments.jsonl"}')
+            from {_relation(root, manifest["tables"]["edd.payments"])}
             where json ->> 'mode' = 'live'
         )
         select distinct records.customer_id
@@ -238,13 +374,13 @@ def test_industry_and_region_signal(world) -> None:
 
 
 def test_license_3_buyers_file_more_tickets_that_stay_open_longer(world, con) -> None:
-    root, _, _ = world
+    root, manifest, _ = world
     tickets = con.sql(
         f"""
         select records.customer_id,
             epoch(try_cast(json ->> 'closedAt' as timestamptz)
                 - try_cast(json ->> 'createdAt' as timestamptz)) / 3600 as open_hours
-        from read_ndjson_objects('{root / "raw/helpscout/conversations.jsonl"}')
+        from {_relation(root, manifest["tables"]["helpscout.conversations"])}
         join read_parquet('{root / "truth/records.parquet"}') as records
             on records.source = 'helpscout' and records.record_id = (json ->> 'id')
         """
