@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from helpers.raw_records import json_records
 from helpers.warehouse import World, run_dbt
 from hvc.identity import identity_scores
 
@@ -88,10 +89,6 @@ def test_free_mail_users_are_never_merged_by_domain(world: World, warehouse: Pat
     assert predicted.groupby("key").customer_id.nunique().max() == 1
 
 
-def _jsonl(path: Path) -> list[dict]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
-
-
 def _write_jsonl(path: Path, rows: list[dict]) -> None:
     path.write_text("".join(json.dumps(row) + "\n" for row in rows))
 
@@ -122,7 +119,11 @@ def changing_world(world: World, warehouse: Path, tmp_path_factory: pytest.TempP
     keys_before = node_keys(workdir / warehouse.name)
 
     truth = pd.read_parquet(world.root / "truth" / "records.parquet")
-    tickets = _jsonl(raw / "helpscout" / "conversations.jsonl")
+    # the conversations as written: one per line, or Help Scout's list pages
+    tickets = json_records(
+        [raw / "helpscout" / "conversations.jsonl"],
+        world.manifest["tables"]["helpscout.conversations"].get("records_path"),
+    )
     helpscout_truth = truth[(truth.source == "helpscout") & truth.record_id.notna()]
     ticket_customer = helpscout_truth.groupby("record_id").customer_id.first()
     by_customer: dict = {}

@@ -9,6 +9,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from helpers.raw_records import records_relation
 from helpers.warehouse import World
 
 SELLER_DOMAIN = "larkspurplugins.com"
@@ -25,18 +26,18 @@ def query(database: Path, sql: str) -> list[tuple]:
 
 
 def test_test_transactions_never_become_orders(world: World, warehouse: Path) -> None:
-    payments = world.raw / "edd" / "payments.jsonl"
+    # one sale per line or a page of them (the shop's API pages)
+    payments = records_relation(world.root, world.manifest["tables"]["edd.payments"])
     with duckdb.connect(str(warehouse), read_only=True) as con:
         test_ids = {
             row[0]
             for row in con.execute(
                 f"""
-                select distinct "ID"
-                from read_json('{payments}', format = 'newline_delimited', columns = {{
-                    "ID": 'varchar', mode: 'varchar', email: 'varchar'
-                }})
-                where "ID" is not null and (
-                    mode = 'test' or lower(trim(email)) like '%@{SELLER_DOMAIN}'
+                select distinct json ->> 'ID'
+                from {payments}
+                where json ->> 'ID' is not null and (
+                    json ->> 'mode' = 'test'
+                    or lower(trim(json ->> 'email')) like '%@{SELLER_DOMAIN}'
                 )
                 """
             ).fetchall()
