@@ -249,7 +249,8 @@ final as (
         coalesce(support_totals.ticket_open_days, 0) as ticket_open_days,
         -- support costs var support_cost_per_open_day for each day a ticket is open
         cast(
-            coalesce(support_totals.ticket_open_days, 0) * {{ var('support_cost_per_open_day') }}
+            coalesce(support_totals.ticket_open_days, 0)
+            * {{ number_var('support_cost_per_open_day') }}
             as decimal(18, 2)
         ) as support_cost
         {%- endif %}
@@ -259,7 +260,7 @@ final as (
             cast(coalesce(order_totals.net_revenue, 0) as decimal(18, 2))
             - cast(
                 coalesce(support_totals.ticket_open_days, 0)
-                * {{ var('support_cost_per_open_day') }}
+                * {{ number_var('support_cost_per_open_day') }}
                 as decimal(18, 2)
             )
             as decimal(18, 2)

@@ -1,8 +1,9 @@
 {#-
     The files one raw table's glob matches, each a dict: `path`, `bytes`, `format` (csv, json
-    or parquet, from the extension), and for CSV and Parquet the `header` (its column names)
-    and `columns` (each declared column the file has, by name, to the file's own name for it:
-    names match exactly, else ignoring case and surrounding spaces). A file whose columns cannot
+    or parquet, from the extension), the `header` (its column names: a CSV header, the Parquet
+    columns, the keys of a JSON file's first record) and `columns` (each declared column the
+    file has, by name, to the file's own name for it: names match exactly, else ignoring case
+    and surrounding spaces). A file whose columns cannot
     be read at all gets `problem` = `unreadable_file` and a `problem_detail`. Read at execution
     time only (an empty list while dbt parses). Nothing here fails on a bad file; a glob whose
     extension names no known format stops the build with what to do.
@@ -53,6 +54,8 @@
                 {%- do file.update({'problem': 'unreadable_file',
                     'problem_detail': 'no readable header line'}) -%}
             {%- endif -%}
+        {%- elif file.bytes > 0 and file.format == 'json' -%}
+            {%- do file.update({'header': raw_json_keys(path, table.records_paths)}) -%}
         {%- elif file.bytes > 0 and file.format == 'parquet' -%}
             {%- set magic = run_query(
                 "select size >= 12 and content[1:4] = 'PAR1'::blob"
@@ -130,4 +133,30 @@
         {%- do names.append(ns.candidate) -%}
     {%- endfor -%}
     {{ return(names) }}
+{%- endmacro %}
+
+
+{#- The keys of a JSON file's first record (its first non-blank line: an object, the first
+    element of an array, or the first record of an API page); [] when that line is not JSON. -#}
+{% macro raw_json_keys(path, records_paths) -%}
+    {%- set candidates = [] -%}
+    {%- for records_path in records_paths -%}
+        {%- do candidates.append("try(json_keys(json_extract(text, "
+            ~ sql_string('$.' ~ records_path ~ '[0]') ~ ")))") -%}
+    {%- endfor -%}
+    {%- do candidates.append(
+        "case when left(text, 1) = '[' then try(json_keys(json_extract(text, '$[0]'))) end") -%}
+    {%- do candidates.append("case when left(text, 1) = '{' then try(json_keys(text)) end") -%}
+    {%- set rows = run_query(
+        "select to_json(coalesce(" ~ candidates | join(', ') ~ "))::varchar from ("
+        ~ "select trim(ltrim(line, chr(65279)), chr(32) || chr(9) || chr(13)) as text "
+        ~ "from read_csv(" ~ sql_string(path) ~ ", auto_detect = false, header = false, "
+        ~ "columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '', escape = '', "
+        ~ "strict_mode = false, ignore_errors = true, max_line_size = 67108864) "
+        ~ "where trim(coalesce(line, ''), chr(32) || chr(9) || chr(13)) <> '' limit 1)"
+    ).rows -%}
+    {%- if not rows or rows[0][0] is none -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {{ return(fromjson(rows[0][0])) }}
 {%- endmacro %}

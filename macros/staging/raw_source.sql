@@ -129,18 +129,49 @@
 {%- endmacro %}
 
 
-{#- One `select` per branch: the declared columns from `values` (SQL per column name, null
-    where absent), the raw record, file, line and read problem. -#}
-{% macro raw_select(table, values, raw_record, file, line_number, read_problem) -%}
+{#- One branch: the declared columns from `values` (SQL per column name over `reader`, null
+    where absent), the raw record, file, line and read problem. Text loses its control
+    characters only in rows whose raw record shows one (raw_controls_flag), so clean rows cost
+    one pattern test, not one per column. -#}
+{% macro raw_select(table, values, raw_record, file, line_number, read_problem, reader) -%}
     select
         {%- for column in table.columns %}
-        {{ raw_text_value(values.get(column.name, 'null'), column.type) }}
+        {{ raw_text_value(adapter.quote(column.name), column.type, '_has_controls') }}
             as {{ adapter.quote(column.name) }},
         {%- endfor %}
-        {{ raw_record }} as _raw_record,
+        _raw_record,
         {{ sql_string(file) }} as _source_file,
-        {{ line_number }} as _line_number,
-        {{ read_problem }} as _read_problem
+        _line_number,
+        _read_problem
+    from (
+        select
+            *,
+            {{ raw_controls_flag('_raw_record') }} as _has_controls
+        from (
+            select
+                {%- for column in table.columns %}
+                {{ values.get(column.name, 'null') }} as {{ adapter.quote(column.name) }},
+                {%- endfor %}
+                {{ raw_record }} as _raw_record,
+                {{ line_number }} as _line_number,
+                {{ read_problem }} as _read_problem
+            {{ reader }}
+        )
+    )
+{%- endmacro %}
+
+
+{#- True when JSON text (a raw record, or a JSON line) holds a control character: escaped
+    (\u0000-\u001f, \b, \f) or a raw DEL; false for most rows, with a few substring searches
+    (a pattern match over every raw record cost twice as much). -#}
+{% macro raw_controls_flag(json_text) -%}
+    coalesce(
+        contains({{ json_text }}, '\u00')
+        or contains({{ json_text }}, '\b')
+        or contains({{ json_text }}, '\f')
+        or contains({{ json_text }}, chr(127)),
+        false
+    )
 {%- endmacro %}
 
 
@@ -157,15 +188,16 @@
     {%- for column in table.columns -%}
         {%- do values.update({column.name: 'null::' ~ column.type}) -%}
     {%- endfor -%}
-    {{ raw_select(table, values, 'null::varchar', '', 'null::bigint', 'null::varchar') }}
-    where false
+    {{ raw_select(
+        table, values, 'null::varchar', '', 'null::bigint', 'null::varchar', 'where false'
+    ) }}
 {%- endmacro %}
 
 
 {% macro raw_unreadable_branch(table, file) -%}
     {{ raw_select(
         table, {}, sql_string(file.problem_detail), file.path, '1::bigint',
-        sql_string(file.problem)
+        sql_string(file.problem), ''
     ) }}
 {%- endmacro %}
 
@@ -180,10 +212,7 @@
     {%- for column in table.columns -%}
         {%- do typed.update({column.name: values.get(column.name, 'null') ~ '::' ~ column.type}) -%}
     {%- endfor -%}
-    {{ raw_select(
-        table, values, raw_record_json(table, typed), file.path,
-        'row_number() over () + 1', raw_missing_required(table, file.columns)
-    ) }}
+    {%- set reader -%}
     from read_csv(
         {{ sql_string(file.path) }},
         auto_detect = false, header = true, all_varchar = true,
@@ -195,104 +224,130 @@
         delim = {{ sql_string(file.delimiter) }}, quote = '"', escape = '"',
         {{ raw_reject_options(table) }}
     )
+    {%- endset -%}
+    {{ raw_select(
+        table, values, raw_record_json(table, typed), file.path,
+        'row_number() over () + 1', raw_missing_required(table, file.columns), reader
+    ) }}
 {%- endmacro %}
 
 
 {% macro raw_json_branch(table, file) -%}
-    {%- set values = {} -%}
-    {%- for column in table.columns -%}
-        {%- set path = sql_string('$."' ~ column.name | replace('"', '\\"') ~ '"') -%}
-        {%- if column.type | lower == 'json' -%}
-            {#- a JSON null is no value, as for a text column -#}
-            {%- do values.update({column.name: "nullif(json_extract(record, " ~ path
-                ~ "), 'null'::json)"}) -%}
-        {%- else -%}
-            {%- do values.update({column.name: 'json_extract_string(record, ' ~ path ~ ')'}) -%}
-        {%- endif -%}
-    {%- endfor -%}
     {%- set typed = {} -%}
     {%- for column in table.columns -%}
-        {%- do typed.update({column.name: values[column.name] ~ '::' ~ column.type}) -%}
+        {%- do typed.update({column.name: 'record.' ~ adapter.quote(column.name)}) -%}
     {%- endfor -%}
-    {%- set required = table.columns | selectattr('required') | list -%}
     select
         {%- for column in table.columns %}
         {{ raw_text_value(
-            'case when read_problem is null then ' ~ values[column.name] ~ ' end', column.type
+            'record.' ~ adapter.quote(column.name), column.type, raw_controls_flag('line')
         ) }} as {{ adapter.quote(column.name) }},
         {%- endfor %}
         case
-            when read_problem is null then {{ raw_record_json(table, typed) }}
+            when record is not null then {{ raw_record_json(table, typed) }}
             else left(line, 1000)
         end as _raw_record,
         {{ sql_string(file.path) }} as _source_file,
         _line_number,
-        coalesce(
-            read_problem,
-            {%- for column in required %}
-            case
-                when not bool_or(json_exists(record, {{ sql_string('$."' ~ column.name ~ '"') }}))
-                    over ()
-                    then {{ sql_string('missing_column:' ~ column.name) }}
-            end,
-            {%- endfor %}
-            null
-        ) as _read_problem
+        case
+            when record is null then 'unreadable_line'
+            else {{ raw_missing_required(table, file.columns) }}
+        end as _read_problem
     from {{ raw_json_records(table, file) }}
 {%- endmacro %}
 
 
-{#- The records of one JSON file: (_line_number, line, record, read_problem), one per object
-    on a line, per element of an array on a line, or per record of an API page on a line
-    (`records_path`); a line that is not JSON, or an element that is not an object, is a row
-    with read_problem `unreadable_line`. Blank lines are no rows. -#}
+{#- The JSON spec (for from_json) of a raw table's records: each declared column as VARCHAR or
+    JSON, and each records_path of an API page as JSON, so that one parse of a line reads a
+    record or finds a page. -#}
+{% macro raw_json_spec(table) -%}
+    {%- set spec = {} -%}
+    {%- for column in table.columns -%}
+        {%- do spec.update({column.name: 'JSON' if column.type | lower == 'json' else 'VARCHAR'}) -%}
+    {%- endfor -%}
+    {%- for path in table.records_paths -%}
+        {%- set keys = path.split('.') -%}
+        {%- if keys[0] not in spec -%}
+            {%- set ns = namespace(node=spec) -%}
+            {%- for key in keys -%}
+                {%- if loop.last -%}
+                    {%- do ns.node.update({key: 'JSON'}) -%}
+                {%- else -%}
+                    {%- if key not in ns.node -%}
+                        {%- do ns.node.update({key: {}}) -%}
+                    {%- endif -%}
+                    {%- set ns.node = ns.node[key] -%}
+                {%- endif -%}
+            {%- endfor -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return(spec | tojson) }}
+{%- endmacro %}
+
+
+{#- The records of one JSON file: (_line_number, line, record) with `record` the struct of the
+    declared columns (raw_json_spec), one per object on a line, per element of an array of
+    objects on a line, or per record of an API page on a line (`records_path`); a line that is
+    not JSON, or not objects, gives one row whose record is null. Blank lines give none. Each
+    line is parsed once (a page's records once more). -#}
 {% macro raw_json_records(table, file, keep_rejects=true) -%}
+    {%- set spec = raw_json_spec(table) -%}
+    {%- set list_spec = '[' ~ spec ~ ']' -%}
     (
         select
             _line_number,
             line,
-            record,
-            case
-                when record is null or json_type(record) <> 'OBJECT' then 'unreadable_line'
-            end as read_problem
+            unnest(
+                case
+                    when kind = 'object' and parsed is null then [null]
+                    {%- for path in table.records_paths %}
+                    when kind = 'object' and parsed.{{ path.split('.') | map('tojson') | join('.') }}
+                        is not null
+                        then coalesce(
+                            try(from_json(
+                                parsed.{{ path.split('.') | map('tojson') | join('.') }},
+                                {{ sql_string(list_spec) }}
+                            )),
+                            [null]
+                        )
+                    {%- endfor %}
+                    when kind = 'object' then [parsed]
+                    when
+                        kind = 'array'
+                        and coalesce(
+                            list_bool_and(
+                                list_transform(
+                                    try(json_extract(text, '$[*]')),
+                                    item -> json_type(item) = 'OBJECT'
+                                )
+                            ),
+                            false
+                        )
+                        then try(from_json(text, {{ sql_string(list_spec) }}))
+                    else [null]
+                end
+            ) as record
         from (
             select
                 _line_number,
                 line,
-                -- a line whose values are not all objects is one unreadable row
-                unnest(
-                    case
-                        when list_bool_and(list_transform(items, item -> json_type(item) = 'OBJECT'))
-                            then items
-                        else [null::json]
-                    end
-                ) as record
-            from (
-            select
-                _line_number,
-                line,
+                text,
+                kind,
                 case
-                    when kind is null then [null::json]
-                    {%- for path in table.records_paths %}
-                    when kind = 'OBJECT'
-                        and json_type(text, {{ sql_string('$.' ~ path) }}) = 'ARRAY'
-                        then json_extract(text, {{ sql_string('$.' ~ path ~ '[*]') }})
-                    {%- endfor %}
-                    when kind = 'ARRAY' then json_extract(text, '$[*]')
-                    else [text::json]
-                end as items
+                    when kind = 'object' then try(from_json(text, {{ sql_string(spec) }}))
+                end as parsed
             from (
                 select
                     _line_number,
                     line,
                     text,
-                    case when json_valid(text) then json_type(text) end as kind
+                    case left(text, 1) when '{' then 'object' when '[' then 'array' end as kind
                 from (
                     select
                         _line_number,
                         line,
-                        -- a byte-order mark, a carriage return or spaces around the value
-                        trim(ltrim(line, chr(65279)), chr(32) || chr(9) || chr(13)) as text
+                        -- a byte-order mark or spaces before the value (JSON allows them after)
+                        regexp_replace(line, '^[\x{FEFF}\s]+', '') as text
                     from (
                         select
                             row_number() over () as _line_number,
@@ -311,9 +366,8 @@
                             {%- endif %}
                         )
                     )
-                    where trim(coalesce(line, ''), chr(32) || chr(9) || chr(13)) <> ''
+                    where regexp_matches(line, '\S')
                 )
-            )
             )
         )
     )
@@ -331,22 +385,22 @@
     {%- endfor -%}
     {{ raw_select(
         table, values, raw_record_json(table, typed), file.path, 'file_row_number + 1',
-        raw_missing_required(table, file.columns)
+        raw_missing_required(table, file.columns),
+        'from read_parquet(' ~ sql_string(file.path) ~ ', file_row_number = true)'
     ) }}
-    from read_parquet({{ sql_string(file.path) }}, file_row_number = true)
 {%- endmacro %}
 
 
 {#- A value as its declared type; text without NUL and the other control characters (tab, line
     feed and carriage return kept), which no field means and some readers choke on. -#}
-{% macro raw_text_value(expression, type) -%}
+{% macro raw_text_value(expression, type, has_controls='true') -%}
     {%- if type | lower == 'varchar' -%}
-        {%- set controls = [] -%}
-        {%- for code in range(32) if code not in [9, 10, 13] -%}
-            {%- do controls.append('chr(' ~ code ~ ')') -%}
-        {%- endfor -%}
-        {%- do controls.append('chr(127)') -%}
-        translate(({{ expression }})::varchar, {{ controls | join(' || ') }}, '')
+        {%- set value = '(' ~ expression ~ ')::varchar' -%}
+        case
+            when {{ has_controls }}
+                then regexp_replace({{ value }}, '[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]', '', 'g')
+            else {{ value }}
+        end
     {%- else -%}
         ({{ expression }})::{{ type }}
     {%- endif -%}

@@ -10,8 +10,8 @@
         {{ exceptions.raise_compiler_error(
             "as_of: business_line must be 'software' or 'retail', not " ~ business_line) }}
     {%- endif -%}
-    {%- if var('as_of_date') -%}
-        cast('{{ var("as_of_date") }}' as timestamp)
+    {%- if date_var('as_of_date') -%}
+        cast({{ date_var('as_of_date') }} as timestamp)
     {%- else -%}
         {%- set this_line = "business_line = '" ~ business_line ~ "'" -%}
         (select as_of_at from {{ ref('int_value__as_of') }} where {{ this_line }})

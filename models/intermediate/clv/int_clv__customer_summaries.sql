@@ -41,9 +41,11 @@ calibrations as (
         customer_key,
         'backtest' as calibration,
         cast(
-            {{ dbt.dateadd('day', -var('clv_holdout_days'), 'last_observed_date') }} as date
+            {{ dbt.dateadd(
+                'day', -(number_var('clv_holdout_days') | int), 'last_observed_date'
+            ) }} as date
         ) as calibration_end_date,
-        {{ var('clv_holdout_days') }} as holdout_days
+        {{ number_var('clv_holdout_days') }} as holdout_days
     from observed_until
 ),
 

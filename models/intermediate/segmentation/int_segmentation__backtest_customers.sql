@@ -23,13 +23,13 @@ customer_as_of as (
 backtest_windows as (
     select
         customer_key,
-        {% if var('segmentation_backtest_cutoff_date') -%}
-            cast('{{ var("segmentation_backtest_cutoff_date") }}' as timestamp)
+        {% if date_var('segmentation_backtest_cutoff_date') -%}
+            cast({{ date_var('segmentation_backtest_cutoff_date') }} as timestamp)
         {%- else -%}
             cast(
                 {{ dbt.dateadd(
                     'day',
-                    -1 * var('segmentation_backtest_horizon_days'),
+                    -1 * number_var('segmentation_backtest_horizon_days') | int,
                     'cast(as_of_at as date)'
                 ) }} as timestamp
             )
@@ -39,8 +39,8 @@ backtest_windows as (
             {{ dbt.dateadd(
                 'day',
                 1,
-                "cast('" ~ var('segmentation_backtest_end_date') ~ "' as date)"
-                if var('segmentation_backtest_end_date')
+                date_var('segmentation_backtest_end_date')
+                if date_var('segmentation_backtest_end_date')
                 else 'cast(as_of_at as date)'
             ) }} as timestamp
         ) as horizon_end_at

@@ -78,8 +78,8 @@ latest as (
 final as (
     select
         business_line,
-        {% if var('as_of_date') -%}
-            cast('{{ var("as_of_date") }}' as timestamp)
+        {% if date_var('as_of_date') -%}
+            cast({{ date_var('as_of_date') }} as timestamp)
         {%- else -%}
             cast(latest_event_at as timestamp)
         {%- endif %} as as_of_at

@@ -39,28 +39,37 @@ typed as (
     from source
 ),
 
-items_checked as (
+items as (
     select
         *,
+        -- the items parsed once, for both checks below
+        case
+            when json_type(products) = 'ARRAY'
+                then from_json(products, '[{"price": "VARCHAR", "quantity": "VARCHAR"}]')
+        end as parsed_items
+    from typed
+),
+
+items_checked as (
+    select
+        * exclude (parsed_items),
         coalesce(
-            json_type(products) = 'ARRAY'
-            and json_array_length(products) > 0
+            len(parsed_items) > 0
             and len(list_filter(
-                from_json(products, '[{"price": "VARCHAR", "quantity": "VARCHAR"}]'),
+                parsed_items,
                 item -> try_cast(item.price as decimal(18, 2)) is null
                 or coalesce(try_cast(item.quantity as integer), 0) <= 0
             )) = 0,
             false
         ) as has_valid_items,
         coalesce(
-            json_type(products) = 'ARRAY'
-            and len(list_filter(
-                from_json(products, '[{"price": "VARCHAR"}]'),
+            len(list_filter(
+                parsed_items,
                 item -> abs(try_cast(item.price as double)) > {{ number_var('edd_max_amount') }}
             )) > 0,
             false
         ) as has_implausible_item
-    from typed
+    from items
 ),
 
 row_checked as (

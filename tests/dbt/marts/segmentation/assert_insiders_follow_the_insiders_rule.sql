@@ -20,8 +20,8 @@ insiders as (
 
 insiders_rule as (
     select
-        '{{ var("insiders_rule") }}' as rule_name,
-        {{ var('insiders_top_share') }} as top_share
+        {{ sql_string(var('insiders_rule')) }} as rule_name,
+        {{ number_var('insiders_top_share') }} as top_share
 ),
 
 line_counts as (
