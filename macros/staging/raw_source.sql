@@ -54,16 +54,35 @@
             ~ source_name ~ "." ~ table_name ~ "; its staging models build empty", info=True) }}
         {%- set branches = [raw_empty_branch(table)] -%}
     {%- else -%}
+        {#- one branch per damaged file, per CSV file, per set of Parquet files with one set
+            of columns, and one for every JSON file: a year of daily exports is one scan -#}
         {%- set branches = [] -%}
+        {%- set groups = {} -%}
+        {%- set order = [] -%}
         {%- for file in readable -%}
             {%- if file.problem -%}
                 {%- do branches.append(raw_unreadable_branch(table, file)) -%}
-            {%- elif file.format == 'csv' -%}
-                {%- do branches.append(raw_csv_branch(table, file)) -%}
-            {%- elif file.format == 'json' -%}
-                {%- do branches.append(raw_json_branch(table, file)) -%}
             {%- else -%}
-                {%- do branches.append(raw_parquet_branch(table, file)) -%}
+                {#- a CSV file is read on its own: in a scan of several files DuckDB 1.5 can
+                    lose the rejected line of an open quote at a file's end -#}
+                {%- set key = file.format ~ '|' ~ (
+                    file.path if file.format == 'csv'
+                    else file.header | join('|') if file.format == 'parquet' else '') -%}
+                {%- if key not in groups -%}
+                    {%- do groups.update({key: []}) -%}
+                    {%- do order.append(key) -%}
+                {%- endif -%}
+                {%- do groups[key].append(file) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- for key in order -%}
+            {%- set group = groups[key] -%}
+            {%- if group[0].format == 'csv' -%}
+                {%- do branches.append(raw_csv_branch(table, group)) -%}
+            {%- elif group[0].format == 'json' -%}
+                {%- do branches.append(raw_json_branch(table, group)) -%}
+            {%- else -%}
+                {%- do branches.append(raw_parquet_branch(table, group)) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
@@ -132,7 +151,7 @@
 {#- One branch: the declared columns from `values` (SQL per column name over `reader`, null
     where absent), the raw record, file, line and read problem. Text loses its control
     characters only in rows whose raw record shows one (raw_controls_flag), so clean rows cost
-    one pattern test, not one per column. -#}
+    a few substring searches, not a pattern per column. -#}
 {% macro raw_select(table, values, raw_record, file, line_number, read_problem, reader) -%}
     select
         {%- for column in table.columns %}
@@ -140,7 +159,7 @@
             as {{ adapter.quote(column.name) }},
         {%- endfor %}
         _raw_record,
-        {{ sql_string(file) }} as _source_file,
+        _source_file,
         _line_number,
         _read_problem
     from (
@@ -153,6 +172,7 @@
                 {{ values.get(column.name, 'null') }} as {{ adapter.quote(column.name) }},
                 {%- endfor %}
                 {{ raw_record }} as _raw_record,
+                {{ file }} as _source_file,
                 {{ line_number }} as _line_number,
                 {{ read_problem }} as _read_problem
             {{ reader }}
@@ -175,11 +195,31 @@
 {%- endmacro %}
 
 
-{#- A read problem that applies to every row of a file: its first missing required column. -#}
-{% macro raw_missing_required(table, present) -%}
-    {%- set missing = table.columns | selectattr('required') | rejectattr('name', 'in', present)
-        | map(attribute='name') | list -%}
-    {{ sql_string('missing_column:' ~ missing[0]) if missing else 'null::varchar' }}
+{#- The read problem of each file of a group that lacks a required column (its first missing
+    one), as SQL over `file_column`: null for the others. -#}
+{% macro raw_missing_required(table, files, file_column) -%}
+    {%- set cases = [] -%}
+    {%- for file in files -%}
+        {%- set missing = table.columns | selectattr('required')
+            | rejectattr('name', 'in', file.columns) | map(attribute='name') | list -%}
+        {%- if missing -%}
+            {%- do cases.append("when " ~ sql_string(file.path) ~ " then "
+                ~ sql_string('missing_column:' ~ missing[0])) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {%- if cases -%}
+        case {{ file_column }} {{ cases | join(' ') }} end
+    {%- else -%}
+        null::varchar
+    {%- endif -%}
+{%- endmacro %}
+
+
+{#- A file's line from the rows' position in one scan of several files (their rows come in
+    file order, each file's in line order): the position less the file's first, plus `offset`
+    (1, or 2 past a CSV header). -#}
+{% macro raw_line_in_file(position, file_column, offset) -%}
+    {{ position }} - min({{ position }}) over (partition by {{ file_column }}) + {{ offset }}
 {%- endmacro %}
 
 
@@ -189,23 +229,25 @@
         {%- do values.update({column.name: 'null::' ~ column.type}) -%}
     {%- endfor -%}
     {{ raw_select(
-        table, values, 'null::varchar', '', 'null::bigint', 'null::varchar', 'where false'
+        table, values, 'null::varchar', "''", 'null::bigint', 'null::varchar', 'where false'
     ) }}
 {%- endmacro %}
 
 
 {% macro raw_unreadable_branch(table, file) -%}
     {{ raw_select(
-        table, {}, sql_string(file.problem_detail), file.path, '1::bigint',
+        table, {}, sql_string(file.problem_detail), sql_string(file.path), '1::bigint',
         sql_string(file.problem), ''
     ) }}
 {%- endmacro %}
 
 
-{% macro raw_csv_branch(table, file) -%}
+{#- CSV files (one, see raw_source) with one header, in one scan. -#}
+{% macro raw_csv_branch(table, files) -%}
+    {%- set first = files[0] -%}
     {%- set values = {} -%}
-    {%- for column in table.columns if column.name in file.columns -%}
-        {%- do values.update({column.name: 'cast(' ~ adapter.quote(file.columns[column.name])
+    {%- for column in table.columns if column.name in first.columns -%}
+        {%- do values.update({column.name: 'cast(' ~ adapter.quote(first.columns[column.name])
             ~ ' as varchar)'}) -%}
     {%- endfor -%}
     {%- set typed = {} -%}
@@ -213,26 +255,33 @@
         {%- do typed.update({column.name: values.get(column.name, 'null') ~ '::' ~ column.type}) -%}
     {%- endfor -%}
     {%- set reader -%}
-    from read_csv(
-        {{ sql_string(file.path) }},
-        auto_detect = false, header = true, all_varchar = true,
-        columns = {
-            {%- for header in file.header %}
-            {{ sql_string(header) }}: 'VARCHAR'{{ "," if not loop.last }}
-            {%- endfor %}
-        },
-        delim = {{ sql_string(file.delimiter) }}, quote = '"', escape = '"',
-        {{ raw_reject_options(table) }}
+    from (
+        select
+            row_number() over () as _position,
+            *
+        from read_csv(
+            {{ raw_sql_list(files | map(attribute='path')) }},
+            auto_detect = false, header = true, all_varchar = true, filename = true,
+            columns = {
+                {%- for header in first.header %}
+                {{ sql_string(header) }}: 'VARCHAR'{{ "," if not loop.last }}
+                {%- endfor %}
+            },
+            delim = {{ sql_string(first.delimiter) }}, quote = '"', escape = '"',
+            {{ raw_reject_options(table) }}
+        )
     )
     {%- endset -%}
     {{ raw_select(
-        table, values, raw_record_json(table, typed), file.path,
-        'row_number() over () + 1', raw_missing_required(table, file.columns), reader
+        table, values, raw_record_json(table, typed), 'filename',
+        raw_line_in_file('_position', 'filename', 2),
+        raw_missing_required(table, files, 'filename'), reader
     ) }}
 {%- endmacro %}
 
 
-{% macro raw_json_branch(table, file) -%}
+{#- Every JSON file of the table, in one scan. -#}
+{% macro raw_json_branch(table, files) -%}
     {%- set typed = {} -%}
     {%- for column in table.columns -%}
         {%- do typed.update({column.name: 'record.' ~ adapter.quote(column.name)}) -%}
@@ -247,13 +296,13 @@
             when record is not null then {{ raw_record_json(table, typed) }}
             else left(line, 1000)
         end as _raw_record,
-        {{ sql_string(file.path) }} as _source_file,
+        filename as _source_file,
         _line_number,
         case
             when record is null then 'unreadable_line'
-            else {{ raw_missing_required(table, file.columns) }}
+            else {{ raw_missing_required(table, files, 'filename') }}
         end as _read_problem
-    from {{ raw_json_records(table, file) }}
+    from {{ raw_json_records(table, files) }}
 {%- endmacro %}
 
 
@@ -285,16 +334,17 @@
 {%- endmacro %}
 
 
-{#- The records of one JSON file: (_line_number, line, record) with `record` the struct of the
-    declared columns (raw_json_spec), one per object on a line, per element of an array of
-    objects on a line, or per record of an API page on a line (`records_path`); a line that is
-    not JSON, or not objects, gives one row whose record is null. Blank lines give none. Each
-    line is parsed once (a page's records once more). -#}
-{% macro raw_json_records(table, file, keep_rejects=true) -%}
+{#- The records of JSON files: (filename, _line_number, line, record) with `record` the struct
+    of the declared columns (raw_json_spec), one per object on a line, per element of an array
+    of objects on a line, or per record of an API page on a line (`records_path`); a line that
+    is not JSON, or not objects, gives one row whose record is null. Blank lines give none.
+    Each line is parsed once (a page's records once more). -#}
+{% macro raw_json_records(table, files, keep_rejects=true) -%}
     {%- set spec = raw_json_spec(table) -%}
     {%- set list_spec = '[' ~ spec ~ ']' -%}
     (
         select
+            filename,
             _line_number,
             line,
             unnest(
@@ -329,6 +379,7 @@
             ) as record
         from (
             select
+                filename,
                 _line_number,
                 line,
                 text,
@@ -338,32 +389,41 @@
                 end as parsed
             from (
                 select
+                    filename,
                     _line_number,
                     line,
                     text,
                     case left(text, 1) when '{' then 'object' when '[' then 'array' end as kind
                 from (
                     select
+                        filename,
                         _line_number,
                         line,
                         -- a byte-order mark or spaces before the value (JSON allows them after)
                         regexp_replace(line, '^[\x{FEFF}\s]+', '') as text
                     from (
                         select
-                            row_number() over () as _line_number,
+                            filename,
+                            {{ raw_line_in_file('_position', 'filename', 1) }} as _line_number,
                             line
-                        from read_csv(
-                            {{ sql_string(file.path) }},
-                            auto_detect = false, header = false,
-                            columns = {'line': 'VARCHAR'},
-                            -- a raw control character cannot stand in valid JSON text
-                            delim = chr(1), quote = '', escape = '',
-                            {% if keep_rejects -%}
-                                {{ raw_reject_options(table) }}
-                            {%- else -%}
-                                strict_mode = true, ignore_errors = true,
-                                max_line_size = 67108864
-                            {%- endif %}
+                        from (
+                            select
+                                row_number() over () as _position,
+                                filename,
+                                line
+                            from read_csv(
+                                {{ raw_sql_list(files | map(attribute='path')) }},
+                                auto_detect = false, header = false, filename = true,
+                                columns = {'line': 'VARCHAR'},
+                                -- a raw control character cannot stand in valid JSON text
+                                delim = chr(1), quote = '', escape = '',
+                                {% if keep_rejects -%}
+                                    {{ raw_reject_options(table) }}
+                                {%- else -%}
+                                    strict_mode = true, ignore_errors = true,
+                                    max_line_size = 67108864
+                                {%- endif %}
+                            )
                         )
                     )
                     where regexp_matches(line, '\S')
@@ -374,25 +434,26 @@
 {%- endmacro %}
 
 
-{% macro raw_parquet_branch(table, file) -%}
+{#- Parquet files that share one set of columns, in one scan. -#}
+{% macro raw_parquet_branch(table, files) -%}
+    {%- set first = files[0] -%}
     {%- set values = {} -%}
-    {%- for column in table.columns if column.name in file.columns -%}
-        {%- do values.update({column.name: adapter.quote(file.columns[column.name])}) -%}
+    {%- for column in table.columns if column.name in first.columns -%}
+        {%- do values.update({column.name: adapter.quote(first.columns[column.name])}) -%}
     {%- endfor -%}
     {%- set typed = {} -%}
     {%- for column in table.columns -%}
         {%- do typed.update({column.name: values.get(column.name, 'null') ~ '::' ~ column.type}) -%}
     {%- endfor -%}
     {{ raw_select(
-        table, values, raw_record_json(table, typed), file.path, 'file_row_number + 1',
-        raw_missing_required(table, file.columns),
-        'from read_parquet(' ~ sql_string(file.path) ~ ', file_row_number = true)'
+        table, values, raw_record_json(table, typed), 'filename', 'file_row_number + 1',
+        raw_missing_required(table, files, 'filename'),
+        'from read_parquet(' ~ raw_sql_list(files | map(attribute='path'))
+        ~ ', filename = true, file_row_number = true)'
     ) }}
 {%- endmacro %}
 
 
-{#- A value as its declared type; text without NUL and the other control characters (tab, line
-    feed and carriage return kept), which no field means and some readers choke on. -#}
 {% macro raw_text_value(expression, type, has_controls='true') -%}
     {%- if type | lower == 'varchar' -%}
         {%- set value = '(' ~ expression ~ ')::varchar' -%}

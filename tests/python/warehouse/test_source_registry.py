@@ -22,7 +22,7 @@ sources:
       - name: tickets
         config:
           meta:
-            external_location: >-
+            raw_files: >-
               {{ var('raw_zendesk__tickets')
               or (env_var('HVC_RAW_DIR', var('raw_dir')) ~ '/zendesk/tickets*.jsonl') }}
         columns:
@@ -44,6 +44,8 @@ typed as (
         try_cast(created_at as timestamp) as created_at,
         _raw_record,
         _source_file,
+        _line_number,
+        _read_problem,
         {{ number_copies() }} as _copy_number
     from source
 ),
@@ -52,6 +54,7 @@ checked as (
     select
         *,
         case
+            when _read_problem is not null then _read_problem
             when ticket_id is null then 'missing_id'
             when created_at is null then 'unparseable_timestamp'
         end as row_problem
