@@ -75,7 +75,11 @@ def cmd_generate(ns: argparse.Namespace) -> int:
             return 2
         shutil.rmtree(out)
     manifest = generate_world(
-        out, n_customers=ns.customers, seed=ns.seed, progress=StderrProgress()
+        out,
+        n_customers=ns.customers,
+        seed=ns.seed,
+        shape=getattr(ns, "shape", "real"),
+        progress=StderrProgress(),
     )
     rows = sum(table["rows"] for table in manifest["tables"].values())
     print(f"hvc: wrote {rows:,} raw rows for {ns.customers:,} customers to {out}", file=sys.stderr)
@@ -253,7 +257,7 @@ def cmd_demo(ns: argparse.Namespace) -> int:
     """`hvc demo`: generate (or reuse) the demo, build it, score identity, summarise."""
     out = DEFAULT_DEMO_DIR
     manifest = out / "manifest.json"
-    if ns.force or _manifest_world(manifest) != (ns.customers, ns.seed):
+    if ns.force or _manifest_world(manifest) != (ns.customers, ns.seed, "real"):
         ns.out, ns.force = str(out), True
         code = cmd_generate(ns)
         if code:
@@ -271,13 +275,14 @@ def cmd_demo(ns: argparse.Namespace) -> int:
     return cmd_summary(ns)
 
 
-def _manifest_world(manifest: Path) -> tuple[int, int] | None:
-    """(customers, seed) of the generated world in a folder, or None."""
+def _manifest_world(manifest: Path) -> tuple[int, int, str] | None:
+    """(customers, seed, shape) of the generated world in a folder, or None (a world written
+    before shapes existed is flat)."""
     import json
 
     try:
         written = json.loads(manifest.read_text())
-        return int(written["n_customers"]), int(written["seed"])
+        return int(written["n_customers"]), int(written["seed"]), written.get("shape", "flat")
     except (OSError, KeyError, ValueError):
         return None
 
@@ -293,6 +298,13 @@ def build_parser() -> argparse.ArgumentParser:
     gen.add_argument("--customers", type=int, default=5000, help="number of customers (5000)")
     gen.add_argument("--seed", type=int, default=42, help="random seed (42)")
     gen.add_argument("--force", action="store_true", help="replace a non-empty output folder")
+    gen.add_argument(
+        "--shape",
+        choices=["real", "flat"],
+        default="real",
+        help="real: the tools' own export shapes (API pages, GA4's daily nested tables); "
+        "flat: one record a line, GA4 flattened (real)",
+    )
     gen.set_defaults(func=cmd_generate)
 
     build = sub.add_parser(

@@ -202,3 +202,19 @@ def test_build_help_lists_the_options_and_the_tables(capsys: pytest.CaptureFixtu
     for option in ["--raw-dir DIR", "--raw-file TABLE=PATH", "--warehouse PATH", "dbt arguments"]:
         assert option in text
     assert "online_retail.invoice_lines" in text and "edd.payments" in text
+
+
+def test_generate_writes_the_real_shapes_unless_told_flat() -> None:
+    parser = cli.build_parser()
+    assert parser.parse_args(["generate"]).shape == "real"
+    assert parser.parse_args(["generate", "--shape", "flat"]).shape == "flat"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["generate", "--shape", "xml"])
+
+
+def test_a_demo_folder_of_the_old_flat_files_is_not_reused(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"n_customers": 5000, "seed": 42}))
+    assert cli._manifest_world(manifest) == (5000, 42, "flat")
+    manifest.write_text(json.dumps({"n_customers": 5000, "seed": 42, "shape": "real"}))
+    assert cli._manifest_world(manifest) == (5000, 42, "real")
