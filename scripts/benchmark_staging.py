@@ -25,7 +25,9 @@ from hvc import dbt
 BASE_MODELS = "path:models/staging"
 
 
-def stage(project: Path, raw: Path, workdir: Path) -> tuple[float, dict[str, float]]:
+def stage(
+    project: Path, raw: Path, workdir: Path, attempt: int = 1
+) -> tuple[float, dict[str, float]]:
     """One `dbt run` of the staging layer into a fresh file; (wall seconds, seconds per base
     model)."""
     workdir.mkdir(parents=True, exist_ok=True)
@@ -42,6 +44,11 @@ def stage(project: Path, raw: Path, workdir: Path) -> tuple[float, dict[str, flo
         env={"DBT_PROFILES_DIR": str(project)},
     )
     wall = time.perf_counter() - start
+    if done.returncode and attempt < 2:
+        # DuckDB 1.5 has crashed (a segfault) now and then in a base model of a long staging
+        # run, old code and new alike; a crash is retried once and reported
+        print(f"  {project}: dbt failed (exit {done.returncode}); retrying", flush=True)
+        return stage(project, raw, workdir, attempt + 1)
     if done.returncode:
         sys.exit(done.output[-5000:])
     seconds = dbt.node_seconds(dbt.run_results(workdir / "target"))

@@ -215,11 +215,15 @@
 {%- endmacro %}
 
 
-{#- A file's line from the rows' position in one scan of several files (their rows come in
-    file order, each file's in line order): the position less the file's first, plus `offset`
-    (1, or 2 past a CSV header). -#}
-{% macro raw_line_in_file(position, file_column, offset) -%}
-    {{ position }} - min({{ position }}) over (partition by {{ file_column }}) + {{ offset }}
+{#- A file's line from the rows' position in one scan of `files` (their rows come in file
+    order, each file's in line order): the position less the file's first, plus `offset` (1, or
+    2 past a CSV header). A scan of one file needs no window for it. -#}
+{% macro raw_line_in_file(position, file_column, offset, files) -%}
+    {%- if files | length == 1 -%}
+        {{ position }} + {{ offset - 1 }}
+    {%- else -%}
+        {{ position }} - min({{ position }}) over (partition by {{ file_column }}) + {{ offset }}
+    {%- endif -%}
 {%- endmacro %}
 
 
@@ -274,7 +278,7 @@
     {%- endset -%}
     {{ raw_select(
         table, values, raw_record_json(table, typed), 'filename',
-        raw_line_in_file('_position', 'filename', 2),
+        raw_line_in_file('_position', 'filename', 2, files),
         raw_missing_required(table, files, 'filename'), reader
     ) }}
 {%- endmacro %}
@@ -400,11 +404,14 @@
                         _line_number,
                         line,
                         -- a byte-order mark or spaces before the value (JSON allows them after)
-                        regexp_replace(line, '^[\x{FEFF}\s]+', '') as text
+                        case
+                            when left(line, 1) in ('{', '[') then line
+                            else regexp_replace(line, '^[\x{FEFF}\s]+', '')
+                        end as text
                     from (
                         select
                             filename,
-                            {{ raw_line_in_file('_position', 'filename', 1) }} as _line_number,
+                            {{ raw_line_in_file('_position', 'filename', 1, files) }} as _line_number,
                             line
                         from (
                             select
@@ -426,7 +433,7 @@
                             )
                         )
                     )
-                    where regexp_matches(line, '\S')
+                    where left(line, 1) in ('{', '[') or regexp_matches(line, '\S')
                 )
             )
         )
