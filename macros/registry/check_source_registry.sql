@@ -1,7 +1,8 @@
 {#-
     Run at the start of every dbt invocation (on-run-start): the source registry and the
     project must agree. Fails, listing every problem, when a registry entry has no source table,
-    base, staging or quarantine model, names an identifier type not in identifier_types, or is
+    base, staging or quarantine model, names an identifier type not in identifier_types or an
+    evidence not in identity_evidence_levels (or a weaker evidence with no relationship), or is
     listed twice; and when a source table or a base model has no registry entry (it would be
     missing from reconciliation, quarantine and identity). A no-op query otherwise.
 -#}
@@ -39,6 +40,25 @@
                 {%- do problems.append(
                     name ~ ': identifier type ' ~ identifier.type ~ ' is not in '
                     ~ 'macros/registry/identifier_types.sql') -%}
+            {%- endfor -%}
+            {%- set evidence_of = {} -%}
+            {%- for identifier in entry.identifiers -%}
+                {%- set evidence = identifier.evidence | default('own') -%}
+                {%- if evidence not in identity_evidence_levels() -%}
+                    {%- do problems.append(
+                        name ~ ': evidence ' ~ evidence ~ ' of ' ~ identifier.type
+                        ~ ' is not one of ' ~ identity_evidence_levels() | join(', ')) -%}
+                {%- elif evidence != 'own' and identifier.relationship is not defined -%}
+                    {%- do problems.append(
+                        name ~ ': ' ~ identifier.type ~ ' has evidence ' ~ evidence
+                        ~ ' but no relationship') -%}
+                {%- endif -%}
+                {%- if evidence_of.get(identifier.type, evidence) != evidence -%}
+                    {%- do problems.append(
+                        name ~ ': two columns of type ' ~ identifier.type
+                        ~ ' with different evidence') -%}
+                {%- endif -%}
+                {%- do evidence_of.update({identifier.type: evidence}) -%}
             {%- endfor -%}
         {%- endfor -%}
         {%- for node in project_sources -%}

@@ -2,7 +2,8 @@
     The one list of the raw tables the project reads: for each, its source (tool) and table,
     the staging model that holds its usable rows, the column naming a record there, the
     expression dating it, the columns that carry its identifiers (with the identifier type
-    each holds; `is_list` for a list of them), and `holds_orders` for a table of orders (a
+    each holds; `is_list` for a list of them; `evidence` and `relationship` when it shows less
+    than the record's own identity, see identity_evidence), and `holds_orders` for a table of orders (a
     customer with records there `has_orders`). By convention the table's base model is
     `base_<source>__<table>` and its source's quarantine model `stg_<source>__quarantine`.
     Quarantine, reconciliation, identity (groups, records, identifier columns) and the
@@ -41,7 +42,10 @@
             'record_id': 'conversation_id', 'record_at': 'created_at',
             'identifiers': [
                 {'column': 'contact_ids', 'type': 'intercom_contact', 'is_list': true},
-                {'column': 'contact_external_ids', 'type': 'edd_customer', 'is_list': true},
+                {
+                    'column': 'contact_external_ids', 'type': 'edd_customer', 'is_list': true,
+                    'evidence': 'tool_link', 'relationship': 'shares_chat_contact',
+                },
                 {'column': intercom_author_email | trim, 'type': 'email'},
             ],
         },
@@ -50,7 +54,10 @@
             'record_id': 'contact_id', 'record_at': 'created_at',
             'identifiers': [
                 {'column': 'contact_id', 'type': 'intercom_contact'},
-                {'column': 'external_id', 'type': 'edd_customer'},
+                {
+                    'column': 'external_id', 'type': 'edd_customer',
+                    'evidence': 'tool_link', 'relationship': 'shares_chat_contact',
+                },
                 {'column': 'email_raw', 'type': 'email'},
             ],
         },
@@ -76,8 +83,14 @@
             'identifiers': [
                 {'column': 'contact_id', 'type': 'hubspot_contact'},
                 {'column': 'email_raw', 'type': 'email'},
-                {'column': 'company_id', 'type': 'hubspot_company'},
-                {'column': 'website_url', 'type': 'domain'},
+                {
+                    'column': 'company_id', 'type': 'hubspot_company',
+                    'evidence': 'association', 'relationship': 'associated_with',
+                },
+                {
+                    'column': 'website_url', 'type': 'domain',
+                    'evidence': 'association', 'relationship': 'associated_with',
+                },
             ],
         },
         {
@@ -102,7 +115,10 @@
             'staged_model': 'stg_google_analytics__events',
             'record_id': 'event_id', 'record_at': 'event_at',
             'identifiers': [
-                {'column': 'user_pseudo_id', 'type': 'ga_visitor'},
+                {
+                    'column': 'user_pseudo_id', 'type': 'ga_visitor',
+                    'evidence': 'session', 'relationship': 'shares_browser',
+                },
                 {'column': 'user_id', 'type': 'edd_customer'},
             ],
         },

@@ -221,36 +221,78 @@ def cmd_summary(ns: argparse.Namespace) -> int:
 
 
 def cmd_explain(ns: argparse.Namespace) -> int:
-    """`hvc explain`: print the chain of links between two identifiers."""
+    """`hvc explain`: print the chain of links between two identifiers of one customer, or,
+    for two customers, the links refused between them and their relationship."""
     import duckdb
 
     from hvc.identity import explain_link
 
     with duckdb.connect(str(warehouse_path()), read_only=True) as con:
-        found = con.execute(
-            "select customer_key from intermediate.int_identity__node_customers where node_id = ?",
-            [ns.first],
-        ).fetchone()
-        if found is None:
-            print(f"hvc: {ns.first} links to nothing (see data_quality.identity_quarantine)")
-            return 1
+        keys = {}
+        for node in (ns.first, ns.second):
+            found = con.execute(
+                "select customer_key from intermediate.int_identity__node_customers "
+                "where node_id = ?",
+                [node],
+            ).fetchone()
+            if found is None:
+                print(f"hvc: {node} links to nothing (see data_quality.identity_quarantine)")
+                return 1
+            keys[node] = found[0]
+        if keys[ns.first] != keys[ns.second]:
+            return _explain_apart(con, ns.first, ns.second, keys)
         edges = con.execute(
-            "select node_a, node_b, record_count, example_source_name, example_table_name, "
-            "example_record_id from data_quality.identity_merge_audit "
+            "select node_a, node_b, evidence, record_count, example_source_name, "
+            "example_table_name, example_record_id from data_quality.identity_merge_audit "
             "where customer_key = ? order by node_a, node_b",
-            [found[0]],
+            [keys[ns.first]],
         ).df()
     path = explain_link(edges, ns.first, ns.second)
-    if path.empty:
-        print(f"hvc: {ns.first} and {ns.second} are not in one customer")
-        return 1
-    print(f"customer {found[0]}: {len(path)} link(s)")
+    print(f"customer {keys[ns.first]}: {len(path)} link(s)")
     for row in path.itertuples(index=False):
         print(
-            f"  {row.hop}. {row.from_node} -- {row.to_node}: {row.record_count} record(s), "
+            f"  {row.hop}. {row.from_node} -- {row.to_node}: {row.evidence}, "
+            f"{row.record_count} record(s), "
             f"e.g. {row.example_source_name}.{row.example_table_name} {row.example_record_id}"
         )
     return 0
+
+
+def _explain_apart(con, first: str, second: str, keys: dict[str, str]) -> int:
+    """Two identifiers of two customers: the links refused between the customers, and the
+    relationships they stand for."""
+    pair = [keys[first], keys[second], keys[second], keys[first]]
+    refused = con.execute(
+        "select from_node, to_node, evidence, refused_reason, record_count, "
+        "example_source_name, example_table_name, example_record_id "
+        "from data_quality.identity_refused_links "
+        "where (from_customer_key = ? and to_customer_key = ?) "
+        "or (from_customer_key = ? and to_customer_key = ?) "
+        "order by record_count desc, from_node, to_node",
+        pair,
+    ).fetchall()
+    related = con.execute(
+        "select from_customer_key, relationship, to_customer_key, record_count "
+        "from marts.customer_relationships "
+        "where (from_customer_key = ? and to_customer_key = ?) "
+        "or (from_customer_key = ? and to_customer_key = ?) "
+        "order by from_customer_key, relationship",
+        pair,
+    ).fetchall()
+    print(
+        f"hvc: {first} (customer {keys[first]}) and {second} (customer {keys[second]}) "
+        "are two customers"
+    )
+    for frm, to, evidence, reason, records, source, table, record in refused:
+        print(
+            f"  refused: {frm} -- {to}: {evidence}, {reason}, {records} record(s), "
+            f"e.g. {source}.{table} {record}"
+        )
+    for frm, relationship, to, records in related:
+        print(f"  relationship: {frm} {relationship} {to} ({records} record(s))")
+    if not refused:
+        print("  no link between them was refused: nothing in the data joins them")
+    return 1
 
 
 def cmd_demo(ns: argparse.Namespace) -> int:
@@ -350,7 +392,9 @@ def build_parser() -> argparse.ArgumentParser:
     summary.set_defaults(func=cmd_summary)
 
     explain = sub.add_parser(
-        "explain", help="show the chain of records that put two identifiers in one customer"
+        "explain",
+        help="show the chain of records that put two identifiers in one customer, or the "
+        "links refused between two customers and their relationship",
     )
     explain.add_argument("first", help="an identifier, e.g. email:ann@brightlane.com")
     explain.add_argument("second", help="another identifier, e.g. edd_customer:17")

@@ -112,8 +112,9 @@ class Settings:
 
 def coerce(kind: object, value: object) -> object:
     """`value` as the type `kind`: int, float, bool, str, a tuple of one of those (from a list
-    or comma-separated text, brackets and quotes removed), or any of them `| None`, where
-    None, '' and the text 'none' or 'null' mean None."""
+    or comma-separated text, brackets and quotes removed), a dict of them (from a mapping or
+    its YAML / JSON text), or any of them `| None`, where None, '' and the text 'none' or
+    'null' mean None."""
     args = typing.get_args(kind)
     if typing.get_origin(kind) in (typing.Union, types.UnionType) and type(None) in args:
         if value is None or (isinstance(value, str) and value.strip().lower() in _NONE):
@@ -121,6 +122,12 @@ def coerce(kind: object, value: object) -> object:
         (kind,) = [arg for arg in args if arg is not type(None)]
     if value is None:
         raise ValueError("a value is required")
+    if typing.get_origin(kind) is dict:
+        key_kind, item_kind = typing.get_args(kind)
+        mapping = yaml.safe_load(value) if isinstance(value, str) else value
+        if not isinstance(mapping, Mapping):
+            raise ValueError("not a mapping")
+        return {coerce(key_kind, key): coerce(item_kind, item) for key, item in mapping.items()}
     if typing.get_origin(kind) is tuple:
         item_kind = typing.get_args(kind)[0]
         items = value if isinstance(value, list | tuple) else str(value).strip("[]").split(",")

@@ -4,6 +4,7 @@ edges as (
     select
         node_a_key,
         node_b_key,
+        evidence,
         record_count,
         source_name,
         table_name,
@@ -35,6 +36,7 @@ final as (
             when customers_a.node_id < customers_b.node_id then customers_b.identifier_type
             else customers_a.identifier_type
         end as node_b_type,
+        edges.evidence,
         edges.record_count,
         edges.source_name as example_source_name,
         edges.table_name as example_table_name,

@@ -1,7 +1,8 @@
 """Identity resolution: customers as connected components of the identifier graph.
 
 - `settings`: `IdentitySettings`, from the vars `identity_*`;
-- `components`: the graph's connected components, with the hub guard;
+- `components`: the graph's connected components, with the hub guard and the limits on weak
+  links;
 - `scores`: pairwise precision and recall, and the warehouse graded against the demo's truth;
 - `explain`: the chain of links that puts two identifiers in one customer.
 """
@@ -25,11 +26,12 @@ with IMPORT_LOCK:
         identity_scores,
         pairwise_scores,
     )
-    from hvc.identity.settings import IdentitySettings
+    from hvc.identity.settings import EVIDENCE, IdentitySettings
 
 __all__ = [
     "COMPONENT_COLUMNS",
     "CROSS_TOOL_IDENTIFIERS",
+    "EVIDENCE",
     "HELD_BACK_LINKS_TOO_MANY",
     "IdentitySettings",
     "component_labels",

@@ -1,12 +1,23 @@
 """Identity resolution: customers as connected components of the identifier graph.
 
 Nodes are identifiers (an email, a domain, a tool's customer id); an edge joins two identifiers
-seen together in one source record. Each connected component is one customer, except that an
-identifier linking too many otherwise separate customers (a shared agency inbox) is held back
-rather than allowed to merge them.
+seen together in one source record, with the evidence that record gives (`EVIDENCE`: its own
+identifiers, another tool's account id, a CRM association, a shared session). Each connected
+component is one customer, except that:
+
+- an identifier linking too many otherwise separate customers (a shared agency inbox) is held
+  back rather than allowed to merge them;
+- links weaker than a record's own identity apply after the strong ones, strongest first, and
+  only within limits per identifier type (`IdentitySettings.link_limits`): a union that would
+  give a customer two values of a limited type (two business domains joined through a CRM
+  association alone, two shop accounts through one web visitor) is refused. A refused link is
+  a relationship between two customers, not a merge.
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 import duckdb
 import numpy as np
@@ -15,7 +26,7 @@ import pyarrow as pa
 from scipy.sparse import csr_array
 from scipy.sparse.csgraph import connected_components
 
-from hvc.identity.settings import IdentitySettings
+from hvc.identity.settings import EVIDENCE, IdentitySettings
 
 HELD_BACK_LINKS_TOO_MANY = "links_too_many_customers"
 
@@ -34,18 +45,15 @@ COMPONENT_COLUMNS = [
 # the strings in DuckDB instead: same order, slower, more memory.
 _HASH = "hash({})"
 
-_NODE_HASH_SQL = """
-select {node_hash} as node_hash, coalesce(identifier_type = 'domain', false) as is_domain
-from nodes_in
-"""
+_NODE_HASH_SQL = "select {node_hash} as node_hash, identifier_type from nodes_in"
 
-_EDGE_HASH_SQL = "select {a_hash} as a, {b_hash} as b from edges_in"
+_EDGE_HASH_SQL = "select {a_hash} as a, {b_hash} as b, rank, weight from edges_in"
 
 _INDEX_NODES_SQL = """
 create temp table node_index as
 select
     node_id,
-    coalesce(identifier_type = 'domain', false) as is_domain,
+    identifier_type,
     (row_number() over by_hash - 1)::bigint as node_index,
     coalesce(node_id = lag(node_id) over by_hash, false) as is_repeat
 from nodes_in
@@ -54,49 +62,116 @@ order by node_index
 """
 
 _ENCODE_EDGES_SQL = """
-select side_a.node_index as a, side_b.node_index as b
+select side_a.node_index as a, side_b.node_index as b, edges_in.rank, edges_in.weight
 from edges_in
 inner join node_index as side_a on edges_in.node_a = side_a.node_id
 inner join node_index as side_b on edges_in.node_b = side_b.node_id
 """
 
-Encoded = tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray]
+
+@dataclass(frozen=True)
+class Graph:
+    """An identity graph on nodes numbered `0 .. n-1`.
+
+    Attributes
+    ----------
+    node_type : the identifier type of node `i` (object array of str).
+    low, high : int64 arrays of the distinct undirected edges, `low < high`.
+    rank : int64 array, each edge's evidence as its position in `EVIDENCE` (0 = own).
+    weight : int64 array, each edge's record count (more records apply first).
+    """
+
+    node_type: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    rank: np.ndarray
+    weight: np.ndarray
+
+    @classmethod
+    def collapsed(
+        cls,
+        node_type: np.ndarray,
+        a: np.ndarray,
+        b: np.ndarray,
+        rank: np.ndarray,
+        weight: np.ndarray,
+    ) -> Graph:
+        """The graph of edges `a`-`b` with self-loops dropped and each pair once (either
+        direction): its strongest evidence and its summed weight."""
+        n = len(node_type)
+        keys = np.minimum(a, b) * n + np.maximum(a, b)
+        order = np.lexsort((rank, keys))
+        keys, rank, weight = keys[order], rank[order], weight[order]
+        starts = np.flatnonzero(np.concatenate(([len(keys) > 0], keys[1:] != keys[:-1])))
+        low, high = np.divmod(keys[starts], n) if n else (keys, keys)
+        summed = np.add.reduceat(weight, starts) if len(starts) else weight[:0]
+        loop = low == high
+        return cls(
+            node_type=node_type,
+            low=low[~loop],
+            high=high[~loop],
+            rank=rank[starts][~loop],
+            weight=summed[~loop],
+        )
 
 
-def encode_graph(
-    nodes: pd.DataFrame, edges: pd.DataFrame
-) -> tuple[pd.Series, np.ndarray, np.ndarray, np.ndarray]:
+def _edge_columns(edges: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """Each edge's evidence rank (from `evidence`, default own) and weight (`record_count`,
+    default 1)."""
+    if "evidence" in edges:
+        unknown = sorted(set(edges["evidence"].dropna()) - set(EVIDENCE))
+        if unknown or edges["evidence"].isna().any():
+            raise ValueError(f"edges.evidence must be one of {EVIDENCE}, not {unknown or 'null'}")
+        rank = pd.Categorical(edges["evidence"], categories=EVIDENCE).codes.astype(np.int64)
+    else:
+        rank = np.zeros(len(edges), dtype=np.int64)
+    if "record_count" in edges:
+        weight = edges["record_count"].to_numpy(dtype=np.int64)
+    else:
+        weight = np.ones(len(edges), dtype=np.int64)
+    return rank, weight
+
+
+def encode_graph(nodes: pd.DataFrame, edges: pd.DataFrame) -> tuple[pd.Series, Graph]:
     """Number the nodes `0 .. n-1` in a row-order-free order and give edges as number pairs.
 
     Parameters
     ----------
     nodes : DataFrame with unique, non-null `node_id` and `identifier_type`.
-    edges : DataFrame with `node_a`, `node_b`. Edges with an endpoint that is not a node are
-        dropped; self-loops and repeated pairs (in either direction) are removed.
+    edges : DataFrame with `node_a`, `node_b`, optionally `evidence` (one of `EVIDENCE`, default
+        own) and `record_count` (default 1). Edges with an endpoint that is not a node are
+        dropped; self-loops are removed and a pair given several times (in either direction)
+        is one edge with its strongest evidence and its summed record count.
 
     Returns
     -------
     node_ids : the node ids in number order, ordered by a hash of `node_id`, then `node_id`.
-    is_domain : bool array, node `i` is a domain.
-    low, high : int64 arrays of the distinct undirected edges, `low < high`.
+    graph : the numbered graph.
     """
     if nodes["node_id"].isna().any():
         raise ValueError("nodes.node_id has nulls")
+    rank, weight = _edge_columns(edges)
     nodes_in = pa.Table.from_pandas(nodes[["node_id", "identifier_type"]], preserve_index=False)
-    edges_in = pa.Table.from_pandas(edges[["node_a", "node_b"]], preserve_index=False)
+    edges_in = pa.table(
+        {
+            "node_a": pa.array(edges["node_a"], type=pa.string()),
+            "node_b": pa.array(edges["node_b"], type=pa.string()),
+            "rank": rank,
+            "weight": weight,
+        }
+    )
     with duckdb.connect() as con:
         con.register("nodes_in", nodes_in)
         con.register("edges_in", edges_in)
         encoded = _encode_by_hash(con, nodes_in)
         if encoded is None:
             encoded = _encode_exact(con)
-    ids, is_domain, a, b = encoded
-    n = len(ids)
-    keys, _ = _distinct(np.minimum(a, b) * n + np.maximum(a, b))
-    low, high = np.divmod(keys, n) if n else (keys, keys)
-    loop = low == high
+    ids, node_type, a, b, rank, weight = encoded
     node_ids = pd.Series(ids.to_pandas(), name="node_id").astype("str")
-    return node_ids, is_domain, low[~loop], high[~loop]
+    return node_ids, Graph.collapsed(node_type, a, b, rank, weight)
+
+
+Encoded = tuple[pa.Array, np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
 
 
 def _encode_by_hash(con: duckdb.DuckDBPyConnection, nodes_in: pa.Table) -> Encoded | None:
@@ -114,8 +189,15 @@ def _encode_by_hash(con: duckdb.DuckDBPyConnection, nodes_in: pa.Table) -> Encod
     a = lookup.get_indexer(np.asarray(edge_hash["a"])).astype(np.int64)
     b = lookup.get_indexer(np.asarray(edge_hash["b"])).astype(np.int64)
     known = (a >= 0) & (b >= 0)
-    is_domain = np.asarray(hashed["is_domain"], dtype=bool)[order]
-    return nodes_in["node_id"].take(order).combine_chunks(), is_domain, a[known], b[known]
+    node_type = np.asarray(hashed["identifier_type"], dtype=object)[order]
+    return (
+        nodes_in["node_id"].take(order).combine_chunks(),
+        node_type,
+        a[known],
+        b[known],
+        np.asarray(edge_hash["rank"], dtype=np.int64)[known],
+        np.asarray(edge_hash["weight"], dtype=np.int64)[known],
+    )
 
 
 def _encode_exact(con: duckdb.DuckDBPyConnection) -> Encoded:
@@ -124,7 +206,7 @@ def _encode_exact(con: duckdb.DuckDBPyConnection) -> Encoded:
     (repeats,) = con.execute("select count(*) from node_index where is_repeat").fetchone()
     if repeats:
         raise ValueError(f"nodes.node_id is not unique ({repeats} repeated ids)")
-    ordered = con.execute("select node_id, is_domain, node_index from node_index")
+    ordered = con.execute("select node_id, identifier_type, node_index from node_index")
     ordered = ordered.to_arrow_table()
     # The table was written in number order; reading it back needs no second sort.
     number = ordered["node_index"].to_numpy()
@@ -133,9 +215,11 @@ def _encode_exact(con: duckdb.DuckDBPyConnection) -> Encoded:
     pairs = con.execute(_ENCODE_EDGES_SQL).fetchnumpy()
     return (
         ordered["node_id"].combine_chunks(),
-        ordered["is_domain"].to_numpy().astype(bool),
+        np.asarray(ordered["identifier_type"].to_pylist(), dtype=object),
         np.asarray(pairs["a"], dtype=np.int64),
         np.asarray(pairs["b"], dtype=np.int64),
+        np.asarray(pairs["rank"], dtype=np.int64),
+        np.asarray(pairs["weight"], dtype=np.int64),
     )
 
 
@@ -163,7 +247,8 @@ def component_labels(n: int, low: np.ndarray, high: np.ndarray) -> np.ndarray:
 def resolve_components(
     nodes: pd.DataFrame, edges: pd.DataFrame, settings: IdentitySettings
 ) -> pd.DataFrame:
-    """Group identifier nodes into customers, holding back hubs that would over-merge.
+    """Group identifier nodes into customers, holding back hubs that would over-merge and
+    refusing weak links that would break a limit.
 
     1. Candidate hubs: nodes with more distinct neighbours than their type's limit
        (`settings.max_domain_links` for `domain`, `settings.max_links` for every other type).
@@ -171,8 +256,11 @@ def resolve_components(
     3. For each candidate, `linked_components` = the number of distinct components among its
        non-candidate neighbours. A candidate touching more than its limit is held back
        (reason `links_too_many_customers`); the other candidates are restored.
-    4. Final components of the graph without the held-back nodes; a held-back node belongs to
-       no component.
+    4. Components of the `own` links without the held-back nodes (a held-back node belongs to
+       no component).
+    5. The weaker links, strongest evidence first, then most records first, then by node
+       number: each joins its two components unless both already hold an identifier of a type
+       that `settings.link_limits` limits for its evidence; then it is refused.
 
     Nodes are numbered in order of a 64-bit hash of `node_id`, ties by `node_id`; a
     component's id is the smallest number among its nodes, so the result does not depend on
@@ -184,8 +272,9 @@ def resolve_components(
     Parameters
     ----------
     nodes : one row per node: `node_id` (unique, not null), `identifier_type`.
-    edges : one row per undirected pair: `node_a`, `node_b`. Pairs naming a node that is not
-        in `nodes` are ignored.
+    edges : one row per undirected pair: `node_a`, `node_b`, optionally `evidence` (one of
+        `EVIDENCE`; own when absent) and `record_count` (1 when absent). Pairs naming a node
+        that is not in `nodes` are ignored.
     settings : the limits above.
 
     Returns
@@ -194,8 +283,8 @@ def resolve_components(
     `node_id`, `component_id` (Int64, null when held back), `is_held_back`,
     `held_back_reason`, `linked_components` (Int64, null unless the node was a candidate).
     """
-    node_ids, is_domain, low, high = encode_graph(nodes, edges)
-    resolved = _resolve(is_domain, low, high, settings.max_links, settings.max_domain_links)
+    node_ids, graph = encode_graph(nodes, edges)
+    resolved = _resolve(graph, settings)
     resolved.insert(0, "node_id", node_ids)
     return resolved[COMPONENT_COLUMNS]
 
@@ -207,10 +296,10 @@ def resolve_numbered_components(
 
     Parameters
     ----------
-    nodes : one row per node: `node_number` (each of `0 .. n-1` once), `is_domain` (the
-        node is a domain, limited by `settings.max_domain_links`).
-    edges : `node_a`, `node_b`: node numbers. Self-loops and repeated pairs (in either
-        direction) are removed.
+    nodes : one row per node: `node_number` (each of `0 .. n-1` once), `identifier_type`.
+    edges : `node_a`, `node_b`: node numbers; optionally `evidence` and `record_count` as in
+        `resolve_components`. Self-loops are removed; a pair given several times (in either
+        direction) is one edge with its strongest evidence and summed record count.
     settings : the limits, as in `resolve_components`.
 
     Returns
@@ -222,39 +311,39 @@ def resolve_numbered_components(
     n = len(number)
     if not np.array_equal(np.sort(number), np.arange(n)):
         raise ValueError("nodes.node_number is not 0 .. n-1, each once")
-    is_domain = np.zeros(n, dtype=bool)
-    is_domain[number] = nodes["is_domain"].to_numpy(dtype=bool)
+    node_type = np.empty(n, dtype=object)
+    node_type[number] = nodes["identifier_type"].to_numpy(dtype=object)
     a = edges["node_a"].to_numpy(dtype=np.int64)
     b = edges["node_b"].to_numpy(dtype=np.int64)
     if len(a) and (min(a.min(), b.min()) < 0 or max(a.max(), b.max()) >= n):
         raise ValueError("edges name node numbers outside 0 .. n-1")
-    keys, _ = _distinct(np.minimum(a, b) * n + np.maximum(a, b))
-    low, high = np.divmod(keys, n) if n else (keys, keys)
-    loop = low == high
-    resolved = _resolve(
-        is_domain, low[~loop], high[~loop], settings.max_links, settings.max_domain_links
-    )
+    rank, weight = _edge_columns(edges)
+    resolved = _resolve(Graph.collapsed(node_type, a, b, rank, weight), settings)
     resolved.insert(0, "node_number", np.arange(n, dtype=np.int64))
     return resolved
 
 
-def _resolve(
-    is_domain: np.ndarray,
-    low: np.ndarray,
-    high: np.ndarray,
-    max_links: int,
-    max_domain_links: int,
-) -> pd.DataFrame:
-    """The hub guard and components on numbered nodes; see `resolve_components`."""
-    n = len(is_domain)
+def _resolve(graph: Graph, settings: IdentitySettings) -> pd.DataFrame:
+    """The hub guard, the strong components and the limited weak links on a numbered graph;
+    see `resolve_components`."""
+    low, high = graph.low, graph.high
+    n = len(graph.node_type)
+    is_domain = graph.node_type == "domain"
     degree = np.bincount(low, minlength=n) + np.bincount(high, minlength=n)
-    limit = np.where(is_domain, max_domain_links, max_links)
+    limit = np.where(is_domain, settings.max_domain_links, settings.max_links)
     candidate = degree > limit
 
     without_candidates = component_labels(n, *_edges_avoiding(candidate, low, high))
     linked = _components_touched(candidate, without_candidates, low, high)
     held_back = candidate & (linked > limit)
-    final = component_labels(n, *_edges_avoiding(held_back, low, high))
+
+    usable = ~(held_back[low] | held_back[high])
+    strong = usable & (graph.rank == 0)
+    labels = component_labels(n, low[strong], high[strong])
+    weak = np.flatnonzero(usable & (graph.rank > 0) & (labels[low] != labels[high]))
+    accepted = weak[_weak_links_accepted(graph, labels, weak, settings.link_limits)]
+    applied = np.concatenate((np.flatnonzero(strong), accepted))
+    final = component_labels(n, low[applied], high[applied])
 
     reason = pd.Series(pd.NA, index=range(n), dtype="str")
     reason[held_back] = HELD_BACK_LINKS_TOO_MANY
@@ -266,6 +355,61 @@ def _resolve(
             "linked_components": pd.arrays.IntegerArray(linked, ~candidate),
         }
     )
+
+
+def _weak_links_accepted(
+    graph: Graph,
+    labels: np.ndarray,
+    weak: np.ndarray,
+    link_limits: Mapping[str, tuple[str, ...]],
+) -> np.ndarray:
+    """Which of the `weak` edges (positions in `graph`, between different `labels`) join
+    their components: in order of evidence, then record count (most first), then node
+    numbers, a union-find over the components refuses an edge when both sides already hold an
+    identifier of a type its evidence limits.
+
+    Returns a bool array over `weak`.
+    """
+    types = sorted(set(graph.node_type))
+    bit = {name: 1 << position for position, name in enumerate(types)}
+    node_bits = np.array([bit[name] for name in graph.node_type], dtype=np.int64)
+    held = np.zeros(len(labels), dtype=np.int64)
+    np.bitwise_or.at(held, labels, node_bits)
+    limited = [sum(bit.get(name, 0) for name in link_limits.get(level, ())) for level in EVIDENCE]
+
+    order = np.lexsort((graph.high[weak], graph.low[weak], -graph.weight[weak], graph.rank[weak]))
+    side_a = labels[graph.low[weak]][order].tolist()
+    side_b = labels[graph.high[weak]][order].tolist()
+    ranks = graph.rank[weak][order].tolist()
+    parent: dict[int, int] = {}
+    holds: dict[int, int] = {}
+
+    def root(label: int) -> int:
+        path = []
+        while label in parent:
+            path.append(label)
+            label = parent[label]
+        for step in path:
+            parent[step] = label
+        return label
+
+    accepted = np.zeros(len(weak), dtype=bool)
+    for position, (a, b, rank) in enumerate(zip(side_a, side_b, ranks, strict=True)):
+        a, b = root(a), root(b)
+        if a == b:
+            accepted[position] = True
+            continue
+        held_a = holds.get(a, int(held[a]))
+        held_b = holds.get(b, int(held[b]))
+        if held_a & held_b & limited[rank]:
+            continue
+        keep, gone = min(a, b), max(a, b)
+        parent[gone] = keep
+        holds[keep] = held_a | held_b
+        accepted[position] = True
+    result = np.zeros(len(weak), dtype=bool)
+    result[order] = accepted
+    return result
 
 
 def _edges_avoiding(

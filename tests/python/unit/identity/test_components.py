@@ -256,7 +256,7 @@ def test_numbered_components_match_the_named_ones():
 
     number = {node_id: i for i, node_id in enumerate(nodes.node_id)}
     numbered_nodes = pd.DataFrame(
-        {"node_number": range(len(nodes)), "is_domain": nodes.identifier_type == "domain"}
+        {"node_number": range(len(nodes)), "identifier_type": nodes.identifier_type}
     )
     numbered_edges = pd.DataFrame(
         {"node_a": edges.node_a.map(number), "node_b": edges.node_b.map(number)}
@@ -279,10 +279,10 @@ def test_numbered_components_match_the_named_ones():
 
 
 def test_numbered_components_reject_bad_numbers():
-    nodes = pd.DataFrame({"node_number": [0, 2], "is_domain": [False, False]})
+    nodes = pd.DataFrame({"node_number": [0, 2], "identifier_type": ["email", "email"]})
     edges = pd.DataFrame({"node_a": [0], "node_b": [2]})
     with pytest.raises(ValueError, match="0 .. n-1"):
         resolve_numbered_components(nodes, edges, limits())
-    nodes = pd.DataFrame({"node_number": [0, 1], "is_domain": [False, False]})
+    nodes = pd.DataFrame({"node_number": [0, 1], "identifier_type": ["email", "email"]})
     with pytest.raises(ValueError, match="outside"):
         resolve_numbered_components(nodes, pd.DataFrame({"node_a": [0], "node_b": [5]}), limits())
