@@ -79,6 +79,7 @@ def cmd_generate(ns: argparse.Namespace) -> int:
         n_customers=ns.customers,
         seed=ns.seed,
         shape=getattr(ns, "shape", "real"),
+        profile=getattr(ns, "profile", "demo"),
         progress=StderrProgress(),
     )
     rows = sum(table["rows"] for table in manifest["tables"].values())
@@ -299,7 +300,11 @@ def cmd_demo(ns: argparse.Namespace) -> int:
     """`hvc demo`: generate (or reuse) the demo, build it, score identity, summarise."""
     out = DEFAULT_DEMO_DIR
     manifest = out / "manifest.json"
-    if ns.force or _manifest_world(manifest) != (ns.customers, ns.seed, "real"):
+    if (
+        ns.force
+        or _manifest_world(manifest) != (ns.customers, ns.seed, "real")
+        or _manifest_profile(manifest) != "demo"
+    ):
         ns.out, ns.force = str(out), True
         code = cmd_generate(ns)
         if code:
@@ -329,6 +334,17 @@ def _manifest_world(manifest: Path) -> tuple[int, int, str] | None:
         return None
 
 
+def _manifest_profile(manifest: Path) -> str | None:
+    """The generator profile of the world in a folder (`demo` when the manifest names none),
+    or None without a readable manifest."""
+    import json
+
+    try:
+        return json.loads(manifest.read_text()).get("profile", "demo")
+    except (OSError, ValueError, AttributeError):
+        return None
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The `hvc` command line and its subcommands."""
     parser = argparse.ArgumentParser(prog="hvc", description=__doc__)
@@ -346,6 +362,15 @@ def build_parser() -> argparse.ArgumentParser:
         default="real",
         help="real: the tools' own export shapes (API pages, GA4's daily nested tables); "
         "flat: one record a line, GA4 flattened (real)",
+    )
+    gen.add_argument(
+        "--profile",
+        choices=["demo", "messy"],
+        default="demo",
+        help="demo: the demo company; messy: the demo plus what real CRM, shop and chat "
+        "exports hold (agencies, shared browsers and chat contacts, regional free-mail, relay "
+        "and junk addresses, path-style websites, formatted emails), with truth of the "
+        "relationships between customers (demo)",
     )
     gen.set_defaults(func=cmd_generate)
 

@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hvc.generate import catalog as cat
+from hvc.generate.messy import PATH_HOSTS, MessyWorld
 from hvc.generate.pages import DRIP_SUBSCRIBERS
 from hvc.generate.population import (
     Population,
@@ -83,8 +84,15 @@ from src
 """
 
 
-def drip(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) -> None:
-    """Write ``drip.subscribers`` and ``drip.events`` (email activity driven by engagement)."""
+def drip(
+    pop: Population,
+    edd_id: np.ndarray,
+    writer: RawWriter,
+    seed: int,
+    messy: MessyWorld | None = None,
+) -> None:
+    """Write ``drip.subscribers`` and ``drip.events`` (email activity driven by engagement);
+    a messy world's relay addresses and formats reach the events' subscriber email too."""
     rng = child_rng(seed, "drip")
     cust = pop.contact_customer
     eng = pop.engagement[cust]
@@ -95,6 +103,8 @@ def drip(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) -> N
     ids = rand_strings(rng, s, 20, ALNUM_LOWER)
     status = rng.choice(3, s, p=[0.85, 0.10, 0.05])
     email = messy_emails(pop, sub_contact, rng, junk_rate=0.0, p_space=0.0)
+    if messy is not None:
+        email, _ = messy.emails("drip.subscribers", email, sub_contact)
     created = before(rng, pop.signup_s[s_cust], 90 * cat.DAY_S, cat.START_S)
     region = pop.region[s_cust]
     n_tags = rng.choice(3, s, p=[0.4, 0.4, 0.2])
@@ -263,8 +273,19 @@ LIFECYCLE = [
 ]
 
 
-def hubspot(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) -> pa.Table:
-    """Write the three HubSpot tables; return the companies as written (for the MTurk task)."""
+def hubspot(
+    pop: Population,
+    edd_id: np.ndarray,
+    writer: RawWriter,
+    seed: int,
+    messy: MessyWorld | None = None,
+) -> pa.Table:
+    """Write the three HubSpot tables; return the companies as written (for the MTurk task).
+
+    A messy world adds path-style websites (the company's domain then HubSpot's reading of
+    it: the shared host, or blank), contacts of agencies', parents' and subsidiaries' staff
+    filed under another customer's company, and relay, junk and formats in addresses.
+    """
     rng = child_rng(seed, "hubspot")
     null = pa.scalar(None, pa.string())
     biz = np.flatnonzero(pop.is_business & (rng.random(pop.n) < 0.92))
@@ -302,6 +323,8 @@ def hubspot(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) -
         }
     )
     key = "hubspot.companies"
+    if messy is not None:
+        companies, website = _path_websites(companies, biz, messy, child_rng(seed, f"{key}/messy"))
     reasons = ["missing_id", "unparseable_timestamp"]
     plan = plan_defects(rng, b, reasons)
     writer.write(key, companies, plan, HUBSPOT_COMPANIES_SQL, reasons, "companies.csv")
@@ -343,6 +366,24 @@ def hubspot(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) -
         }
     )
     key = "hubspot.contacts"
+    if messy is not None:
+        extra, staff = _crm_contacts(
+            pop, edd_id, messy, company_of, c_record, child_rng(seed, f"{key}/messy")
+        )
+        path_rows = (messy.path_host[c_cust] >= 0) & with_site
+        if path_rows.any():
+            sites = messy.websites(c_cust, child_rng(seed, f"{key}/messy/websites"))
+            contacts = _set(contacts, "website", where(path_rows, sites, contacts["website"]))
+            messy.plant(
+                "path_website", key, c_cust[path_rows], pc.filter(sites, pa.array(path_rows))
+            )
+        contacts = pa.concat_tables([contacts, extra]).combine_chunks()
+        cons = np.concatenate([cons, staff])
+        c_cust = np.concatenate([c_cust, pop.contact_customer[staff]])
+        c_record = np.concatenate([c_record, extra["record_id"].to_numpy()])
+        c = len(cons)
+        email, _ = messy.emails(key, contacts["email"].combine_chunks(), cons)
+        contacts = _set(contacts, "email", email)
     plan = plan_defects(rng, c, reasons)
     writer.write(key, contacts, plan, HUBSPOT_CONTACTS_SQL, reasons, "contacts.csv")
     per_row_records(writer, key, strs(c_record), c_cust + 1, plan)
@@ -389,3 +430,99 @@ def _month_index(ts: np.ndarray) -> np.ndarray:
 def _month_label(month_index: np.ndarray) -> pa.Array:
     mm = month_index % 12 + 1
     return join(strs(month_index // 12), "-", where(mm < 10, "0", ""), strs(mm))
+
+
+def _set(table: pa.Table, name: str, values: pa.Array) -> pa.Table:
+    """``table`` with column ``name`` replaced."""
+    return table.set_column(table.column_names.index(name), name, values)
+
+
+def _path_websites(
+    companies: pa.Table, biz: np.ndarray, messy: MessyWorld, rng: np.random.Generator
+) -> tuple[pa.Table, pa.Array]:
+    """Companies whose website is a page on a shared host: HubSpot reads the host as the
+    company's domain (or leaves it blank). Returns the table and its websites."""
+    host = messy.path_host[biz]
+    rows = host >= 0
+    website = companies["website"].combine_chunks()
+    if not rows.any():
+        return companies, website
+    sites = messy.websites(biz, rng)
+    website = where(rows, sites, website)
+    hosts = lookup([h for h, _ in PATH_HOSTS], np.maximum(host, 0))
+    domain = where(rows, where(rng.random(len(biz)) < 0.7, hosts, ""), companies["domain"])
+    messy.plant("path_website", "hubspot.companies", biz[rows], pc.filter(sites, pa.array(rows)))
+    companies = _set(_set(companies, "website", website), "domain", domain)
+    return companies, website
+
+
+def _crm_contacts(
+    pop: Population,
+    edd_id: np.ndarray,
+    messy: MessyWorld,
+    company_of: np.ndarray,
+    c_record: np.ndarray,
+    rng: np.random.Generator,
+) -> tuple[pa.Table, np.ndarray]:
+    """Contacts of staff filed under another customer's HubSpot company: that company's
+    name, website and association (primary; sometimes the staffer's own company second),
+    the staffer's address, a per-client plus address or a free-mail alias. Returns the rows
+    (the columns of ``hubspot``'s contact table) and each row's staffer (contact)."""
+    crm = messy.crm
+    rows = company_of[crm.company_customer] > 0
+    staff = crm.staff[rows]
+    client = crm.company_customer[rows]
+    also = crm.also_customer[rows]
+    address = crm.address[rows]
+    pattern = np.asarray(crm.pattern, dtype=object)[rows]
+    alias = pc.filter(crm.alias, pa.array(rows))
+    n = len(staff)
+    own = pop.contact_customer[staff]
+    client_domain = pc.take(pop.domain, pa.array(client))
+    stem = pc.replace_substring_regex(client_domain, r"\..*$", "")
+    take = pa.array(staff)
+    plus = join(
+        pc.take(pop.local_a, take),
+        pc.take(pop.sep, take),
+        pc.take(pop.local_b, take),
+        pc.take(pop.digits, take),
+        "+",
+        stem,
+        "@",
+        pc.take(pop.email_domain, take),
+    )
+    email = messy_emails(pop, staff, rng)
+    email = where(address == 1, plus, where(address == 2, alias, email))
+    ids = strs(company_of[client])
+    second = (also >= 0) & (company_of[np.maximum(also, 0)] > 0)
+    company_ids = where(second, join(ids, ";", strs(company_of[np.maximum(also, 0)])), ids)
+    path = messy.path_host[client] >= 0
+    site = where(
+        path,
+        messy.websites(client, rng),
+        messy_websites(pc.fill_null(client_domain, "x"), rng),
+    )
+    start = np.maximum(pop.signup_s[own], pop.signup_s[client])
+    created = np.minimum(
+        start + (rng.random(n) * 180 * cat.DAY_S).astype(np.int64), cat.END_S - 2 * cat.DAY_S
+    )
+    record_id = int(c_record.max(initial=800)) + 3 + np.arange(n) * 3 + rng.integers(0, 3, n)
+    lifecycle = np.where(edd_id[staff] > 0, 5, rng.choice([1, 2, 3, 4, 7], n))
+    table = pa.table(
+        {
+            "record_id": record_id,
+            "first_name": first_names(pop, staff),
+            "last_name": last_names(pop, staff),
+            "email": email,
+            "company_name": pc.take(pop.company_name, pa.array(client)),
+            "website": where(rng.random(n) < 0.8, site, ""),
+            "lifecycle": lookup(LIFECYCLE, lifecycle),
+            "created_s": created,
+            "modified_s": created + (rng.random(n) * (cat.END_S - 1 - created)).astype(np.int64),
+            "company_ids": company_ids,
+        }
+    )
+    for name in ("agency_crm_contact", "parent_subsidiary_crm_contact"):
+        mine = pattern == name
+        messy.plant(name, "hubspot.contacts", own[mine], pc.filter(ids, pa.array(mine)))
+    return table, staff

@@ -9,6 +9,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hvc.generate import catalog as cat
+from hvc.generate.messy import MessyWorld
 from hvc.generate.population import Population
 from hvc.generate.util import ALNUM_UPPER, child_rng, join, lookup, rand_strings, where
 from hvc.generate.writer import BAD_TIME, MISSING_ID, RawWriter, per_row_records, plan_defects
@@ -64,8 +65,15 @@ def _fmt(prefix: str) -> str:
     )
 
 
-def mturk(pop: Population, companies: pa.Table, writer: RawWriter, seed: int) -> None:
-    """Write ``mturk.batch_results``: three assignments per CRM company website."""
+def mturk(
+    pop: Population,
+    companies: pa.Table,
+    writer: RawWriter,
+    seed: int,
+    messy: MessyWorld | None = None,
+) -> None:
+    """Write ``mturk.batch_results``: three assignments per CRM company website (in a messy
+    world some are path-style, planted as such)."""
     rng = child_rng(seed, "mturk")
     customer = companies["customer"].to_numpy()
     h = len(customer)
@@ -118,3 +126,11 @@ def mturk(pop: Population, companies: pa.Table, writer: RawWriter, seed: int) ->
     plan = plan_defects(rng, k, reasons)
     writer.write(key, table, plan, sql, reasons, "batch_results.csv")
     per_row_records(writer, key, table["assignment_id"].combine_chunks(), customer[a_hit] + 1, plan)
+    if messy is not None:
+        path = messy.path_host[customer[a_hit]] >= 0
+        messy.plant(
+            "path_website",
+            key,
+            customer[a_hit][path],
+            pc.filter(columns["website"], pa.array(path)),
+        )

@@ -8,6 +8,7 @@ import pyarrow.compute as pc
 
 from hvc.generate import catalog as cat
 from hvc.generate import ga4_export
+from hvc.generate.messy import MessyWorld, relation_pairs
 from hvc.generate.pages import EDD_SALES
 from hvc.generate.population import Population, first_names, last_names, messy_emails
 from hvc.generate.util import (
@@ -70,8 +71,14 @@ from src
 """
 
 
-def edd_payments(pop: Population, writer: RawWriter, seed: int) -> dict[str, np.ndarray]:
-    """Write ``edd.payments``; return per-contact EDD customer ids and first license-3 times."""
+def edd_payments(
+    pop: Population, writer: RawWriter, seed: int, messy: MessyWorld | None = None
+) -> dict[str, np.ndarray]:
+    """Write ``edd.payments``; return per-contact EDD customer ids and first license-3 times.
+
+    In a messy world customers' addresses get relay, junk and formats; EDD keys its customers
+    by email, so every payment with one junk address has that address's customer id.
+    """
     rng = child_rng(seed, "edd.payments")
     n = pop.n
     eng = np.clip(pop.engagement, 0, None)
@@ -182,6 +189,11 @@ def edd_payments(pop: Population, writer: RawWriter, seed: int) -> dict[str, np.
     lower = rng.random(total_n) < 0.05
     first = where(lower, pc.utf8_lower(first), first)
     last = where(lower, pc.utf8_lower(last), last)
+    if messy is not None:
+        email, junk = messy.emails("edd.payments", email, c_idx, rows=~is_staff)
+        junk_id = messy.junk_customer_ids("edd.payments", junk, int(staff_edd.max()) + 1, owner_all)
+        edd_customer = np.where(junk >= 0, junk_id, edd_customer)
+        user_id = where(junk >= 0, "0", user_id)
 
     gateway = rng.choice(3, total_n, p=[0.7, 0.28, 0.02])
     txn = where(
@@ -251,27 +263,42 @@ GA_CHUNK_CONTACTS = 250_000
 GA_EVENT_NAMES = ["session_start", "login", "page_view", "scroll", "view_item"]
 
 
-def ga_events(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) -> None:
+def ga_events(
+    pop: Population,
+    edd_id: np.ndarray,
+    writer: RawWriter,
+    seed: int,
+    messy: MessyWorld | None = None,
+) -> None:
     """Write ``google_analytics.events``: devices of contacts plus anonymous visitors.
 
     Drawn and written in chunks of contacts to bound memory; each chunk has its own stream
     and its own planted defects. The real shape is GA4's BigQuery export, one Parquet file per
     daily table ``events_YYYYMMDD`` (a timestamp that cannot be read is a null INT64); the
-    flat shape one ``events.parquet`` of flattened columns. Both hold the same events.
+    flat shape one ``events.parquet`` of flattened columns. Both hold the same events. A messy
+    world adds a last chunk of shared browsers, whose sessions log into several customers'
+    shop accounts.
     """
     key = "google_analytics.events"
     reasons = ["missing_id", "unparseable_timestamp"]
     first_day = cat.START_S // cat.DAY_S
     days = np.arange(first_day, cat.END_S // cat.DAY_S + 1).astype("datetime64[D]")
     daily = [f"events_{day.replace('-', '')}.parquet" for day in days.astype(str)]
-    for i, lo in enumerate(range(0, pop.m, GA_CHUNK_CONTACTS)):
-        contacts = np.arange(lo, min(lo + GA_CHUNK_CONTACTS, pop.m))
-        rng = child_rng(seed, f"{key}/{i}")
+    chunks = [
+        (f"{key}/{i}", np.arange(lo, min(lo + GA_CHUNK_CONTACTS, pop.m)), None)
+        for i, lo in enumerate(range(0, pop.m, GA_CHUNK_CONTACTS))
+    ]
+    if messy is not None and len(messy.browser_owner):
+        chunks.append((f"{key}/messy", messy.browser_owner, _login_pool(pop, edd_id, messy)))
+    for stream, contacts, login_pool in chunks:
+        rng = child_rng(seed, stream)
         table, plan, e_dev, pseudo, dev_customer, events = _ga_chunk(
-            pop, edd_id, contacts, rng, reasons
+            pop, edd_id, contacts, rng, reasons, login_pool
         )
+        if login_pool is not None:
+            _plant_shared_browsers(pop, edd_id, messy, events)
         if writer.shape == "real":
-            devices = ga4_export.draw_devices(child_rng(seed, f"{key}/{i}/export"), len(pseudo))
+            devices = ga4_export.draw_devices(child_rng(seed, f"{stream}/export"), len(pseudo))
             exported = ga4_export.event_table(table, events, devices)
             writer.append_parquet(
                 key, exported, plan, reasons, daily, events["day"], compression="snappy"
@@ -284,13 +311,54 @@ def ga_events(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int)
     writer.finish_parquet(key, reasons)
 
 
+def _login_pool(
+    pop: Population, edd_id: np.ndarray, messy: MessyWorld
+) -> tuple[np.ndarray, np.ndarray]:
+    """Per shared-browser owner, the contacts with a shop account who log in on it: the
+    contacts of the customers in the owner's pool (CSR: offsets, contacts)."""
+    pools = []
+    for customers in messy.browser_pool:
+        contacts = np.concatenate(
+            [pop.first_contact[c] + np.arange(pop.n_contacts[c]) for c in customers]
+        )
+        pools.append(contacts[edd_id[contacts] > 0])
+    offsets = np.zeros(len(pools) + 1, dtype=np.int64)
+    np.cumsum([len(p) for p in pools], out=offsets[1:])
+    return offsets, np.concatenate(pools + [np.zeros(0, np.int64)])
+
+
+def _plant_shared_browsers(
+    pop: Population, edd_id: np.ndarray, messy: MessyWorld, events: dict
+) -> None:
+    """Record the browsers whose events carry another customer's shop user id: the
+    relationship, and per browser owner each such user id."""
+    login, owner = events["login_contact"], events["owner_contact"]
+    rows = (login >= 0) & (owner >= 0)
+    owner_customer = pop.contact_customer[owner[rows]]
+    login_customer = pop.contact_customer[login[rows]]
+    pairs = relation_pairs(owner_customer, login_customer)
+    messy.relate("shares_browser", pairs[:, 0], pairs[:, 1])
+    foreign = owner_customer != login_customer
+    shared = np.unique(
+        np.stack([owner_customer[foreign], edd_id[login[rows][foreign]]], axis=1), axis=0
+    )
+    messy.plant("shared_browser", "google_analytics.events", shared[:, 0], strs(shared[:, 1]))
+
+
 def _ga_chunk(
     pop: Population,
     edd_id: np.ndarray,
     contacts: np.ndarray,
     rng: np.random.Generator,
     reasons: list[str],
+    login_pool: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> tuple[pa.Table, Plan, np.ndarray, pa.Array, np.ndarray, dict[str, np.ndarray]]:
+    """One chunk of devices of ``contacts`` and anonymous visitors, and their events.
+
+    With ``login_pool`` (per contact, the contacts whose shop accounts log in on its devices:
+    offsets and contacts), each logged-in session is one of those accounts instead of the
+    device owner's own.
+    """
     per_contact = 1 + (rng.random(len(contacts)) < 0.4)
     dev_contact = np.repeat(contacts, per_contact)
     n_anon = round(0.35 * len(dev_contact))
@@ -310,8 +378,17 @@ def _ga_chunk(
     sessions = 1 + rng.poisson(np.where(known, 0.45 + 0.4 * eng, 0.2))
     s_dev = np.repeat(np.arange(d), sessions)
     s_start = sorted_uniform_times(rng, sessions, created, np.full(d, cat.END_S - 3600))
-    has_account = known & (edd_id[dc] > 0)
-    logged_in = has_account[s_dev] & (rng.random(len(s_dev)) < 0.5)
+    if login_pool is None:
+        has_account = known & (edd_id[dc] > 0)
+        logged_in = has_account[s_dev] & (rng.random(len(s_dev)) < 0.5)
+    else:
+        offsets, pool = login_pool
+        position = np.repeat(np.arange(len(contacts)), per_contact)
+        position = np.concatenate([position, np.zeros(n_anon, np.int64)])
+        size = np.where(known, np.diff(offsets)[position], 0)
+        logged_in = (size > 0)[s_dev] & (rng.random(len(s_dev)) < 0.7)
+        pick = offsets[position][s_dev] + (rng.random(len(s_dev)) * size[s_dev]).astype(np.int64)
+        login_contact = np.where(logged_in, pool[np.minimum(pick, max(len(pool) - 1, 0))], -1)
     n_ev = 2 + rng.poisson(0.8, len(s_dev))
     e_sess = np.repeat(np.arange(len(s_dev)), n_ev)
     e_rank = rank_in_group(n_ev)
@@ -342,7 +419,10 @@ def _ga_chunk(
     pseudo_idx = e_dev.copy()
     pseudo_idx[plan.bad == MISSING_ID] = d
     user_ids = strs(np.concatenate([edd_id, [0]]))
-    user_idx = pa.array(np.where(e_login, dev_contact[e_dev], pop.m), mask=~e_login)
+    if login_pool is None:
+        user_idx = pa.array(np.where(e_login, dev_contact[e_dev], pop.m), mask=~e_login)
+    else:
+        user_idx = pa.array(np.where(e_login, login_contact[e_sess], pop.m), mask=~e_login)
     table = pa.table(
         {
             "event_date": _dict(day, day_labels),
@@ -371,6 +451,9 @@ def _ga_chunk(
         "acquisition": acq[e_dev],
         "first_touch_us": created[e_dev] * 1_000_000,
     }
+    if login_pool is not None:
+        events["login_contact"] = np.where(e_login, login_contact[e_sess], -1)
+        events["owner_contact"] = dev_contact[e_dev]
     return table, plan, e_dev, pseudo, dev_customer, events
 
 

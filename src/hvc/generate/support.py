@@ -7,6 +7,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from hvc.generate import catalog as cat
+from hvc.generate.messy import MessyWorld, relation_pairs
 from hvc.generate.pages import HELPSCOUT_CONVERSATIONS, INTERCOM_CONTACTS, INTERCOM_CONVERSATIONS
 from hvc.generate.population import Population, first_names, last_names, messy_emails
 from hvc.generate.util import (
@@ -49,8 +50,14 @@ from src
 """
 
 
-def helpscout_conversations(pop: Population, writer: RawWriter, seed: int) -> None:
-    """Write ``helpscout.conversations``: license-3 buyers file more and wait longer."""
+def helpscout_conversations(
+    pop: Population, writer: RawWriter, seed: int, messy: MessyWorld | None = None
+) -> None:
+    """Write ``helpscout.conversations``: license-3 buyers file more and wait longer.
+
+    In a messy world addresses get relay, junk and formats; Help Scout keys its customer
+    profiles by email, so one junk address is one Help Scout customer.
+    """
     rng = child_rng(seed, "helpscout.conversations")
     n = pop.n
     lam = (
@@ -128,6 +135,11 @@ def helpscout_conversations(pop: Population, writer: RawWriter, seed: int) -> No
         }
     )
     key = "helpscout.conversations"
+    if messy is not None:
+        email, junk = messy.emails(key, table["email"].combine_chunks(), contact)
+        junk_id = messy.junk_customer_ids(key, junk, 300_000_000 + 3 * pop.m + 2, owner)
+        table = _set(table, "email", email)
+        table = _set(table, "customer_hs_id", pa.array(np.where(junk >= 0, junk_id, hs_customer)))
     reasons = ["missing_id", "unparseable_timestamp"]
     plan = plan_defects(rng, k, reasons)
     writer.write(
@@ -208,8 +220,24 @@ from src
 """
 
 
-def intercom(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) -> None:
-    """Write ``intercom.contacts`` and ``intercom.conversations``."""
+def _set(table: pa.Table, name: str, values: pa.Array) -> pa.Table:
+    """``table`` with column ``name`` replaced."""
+    return table.set_column(table.column_names.index(name), name, values)
+
+
+def intercom(
+    pop: Population,
+    edd_id: np.ndarray,
+    writer: RawWriter,
+    seed: int,
+    messy: MessyWorld | None = None,
+) -> None:
+    """Write ``intercom.contacts`` and ``intercom.conversations``.
+
+    A messy world adds the contacts of people chatting from another customer's shop account
+    (``external_id`` that account's, email and name their own), and relay, junk and formats in
+    addresses.
+    """
     rng = child_rng(seed, "intercom")
     m = pop.m
     cust = pop.contact_customer
@@ -262,8 +290,21 @@ def intercom(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) 
             "utc_offset": local_offset_hours(region, last_seen),
         }
     )
-    perm = np.argsort(created, kind="stable")
     key = "intercom.contacts"
+    if messy is not None:
+        extra, columns = _chat_contacts(pop, edd_id, messy, child_rng(seed, f"{key}/messy"))
+        table = pa.concat_tables([table, extra]).combine_chunks()
+        rec_contact = np.concatenate([rec_contact, columns["contact"]])
+        created = np.concatenate([created, extra["created_s"].to_numpy()])
+        facebook = np.concatenate([facebook, np.zeros(extra.num_rows, dtype=bool)])
+        has_email = np.concatenate([has_email, columns["has_email"]])
+        name, ic_id, external, role = (
+            table[column].combine_chunks() for column in ("name", "ic_id", "external_id", "role")
+        )
+        r = len(rec_contact)
+        email, _ = messy.emails(key, table["email"].combine_chunks(), rec_contact)
+        table = _set(table, "email", email)
+    perm = np.argsort(created, kind="stable")
     reasons = ["missing_id", "unparseable_timestamp"]
     plan = plan_defects(rng, r, reasons)
     writer.write(
@@ -319,6 +360,11 @@ def intercom(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) 
         }
     )
     key = "intercom.conversations"
+    if messy is not None:
+        author, _ = messy.emails(
+            key, conversations["author_email"].combine_chunks(), rec_contact[owner]
+        )
+        conversations = _set(conversations, "author_email", author)
     plan = plan_defects(rng, k, reasons)
     writer.write(
         key,
@@ -331,3 +377,62 @@ def intercom(pop: Population, edd_id: np.ndarray, writer: RawWriter, seed: int) 
         page=INTERCOM_CONVERSATIONS,
     )
     per_row_records(writer, key, strs(conv_id[perm]), rec_customer[owner][perm], plan)
+
+
+def _chat_contacts(
+    pop: Population, edd_id: np.ndarray, messy: MessyWorld, rng: np.random.Generator
+) -> tuple[pa.Table, dict[str, np.ndarray]]:
+    """Intercom users of people chatting from another customer's shop account.
+
+    The messenger boots with the logged-in account's id (``external_id``), the person types
+    their own address (or none) and name. Returns the contact rows (the columns of
+    ``intercom``'s contact table) and per row the chatting contact and whether it has an email.
+    """
+    owner, account_customer = messy.chat_owner, messy.chat_account
+    first = pop.first_contact[account_customer]
+    size = pop.n_contacts[account_customer]
+    # the account's first contact with a shop account, if any
+    account = np.full(len(owner), -1, dtype=np.int64)
+    for step in range(int(size.max(initial=0))):
+        candidate = first + step
+        ok = (account < 0) & (step < size) & (edd_id[np.minimum(candidate, pop.m - 1)] > 0)
+        account[ok] = candidate[ok]
+    keep = account >= 0
+    owner, account, account_customer = owner[keep], account[keep], account_customer[keep]
+    r = len(owner)
+    owner_customer = pop.contact_customer[owner]
+    pairs = relation_pairs(owner_customer, account_customer)
+    messy.relate("shares_chat_contact", pairs[:, 0], pairs[:, 1])
+    has_email = rng.random(r) < 0.7
+    email = messy_emails(pop, owner, rng)
+    email = where(has_email, email, pa.scalar(None, pa.string()))
+    start = np.maximum(pop.signup_s[owner_customer], pop.signup_s[account_customer])
+    created = np.minimum(
+        start + (rng.random(r) * 120 * cat.DAY_S).astype(np.int64), cat.END_S - 2 * cat.DAY_S
+    )
+    updated = created + (rng.random(r) * (cat.END_S - 1 - created)).astype(np.int64)
+    last_seen = created + (rng.random(r) * (updated - created)).astype(np.int64)
+    region = pop.region[owner_customer]
+    city = rng.integers(0, 3, r)
+    regions = cat.REGIONS
+    flat = lambda j: [x for reg in regions for x in reg[j]]  # noqa: E731
+    external = pa.array(edd_id[account])
+    ic_id = rand_strings(rng, r, 24, HEX)
+    messy.plant("shared_chat_contact", "intercom.contacts", owner_customer, strs(edd_id[account]))
+    table = pa.table(
+        {
+            "ic_id": ic_id,
+            "external_id": external,
+            "role": pa.repeat(pa.scalar("user"), r),
+            "email": email,
+            "name": join(first_names(pop, owner), " ", last_names(pop, owner)),
+            "created_s": created,
+            "updated_s": updated,
+            "last_seen_s": last_seen,
+            "country": lookup([reg[1] for reg in regions], region),
+            "state": lookup(flat(9), region * 3 + city),
+            "city": lookup(flat(8), region * 3 + city),
+            "utc_offset": local_offset_hours(region, last_seen),
+        }
+    )
+    return table, {"contact": owner, "has_email": has_email}

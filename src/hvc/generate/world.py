@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 
 from hvc.generate import catalog as cat
 from hvc.generate.marketing import drip, hubspot
+from hvc.generate.messy import PROFILES, MessyRates, MessyWorld, plan_messy
 from hvc.generate.mturk import mturk
 from hvc.generate.population import Population, build_population, employee_range_labels
 from hvc.generate.retail import BGNBD, GAMMA_GAMMA, online_retail
@@ -63,6 +64,36 @@ history {start} to {as_of}.
   `value_score = lambda * mean_spend / p_dropout`).
 
 Planted license-3 model (log-odds): see `manifest.json` key `planted`.
+"""
+
+MESSY_README = """
+## The messy profile
+
+This world was generated with `--profile messy`: on top of the demo's patterns it plants what
+real CRM, shop and chat exports hold (shares in `manifest.json` key `messy.rates`, counts in
+`messy.relationships` and `messy.planted_values`). Regional free-mail addresses are people's
+canonical addresses in `contacts.parquet`. Three more files:
+
+- `relationships.parquet`: `from_customer_id`, `to_customer_id`, `kind`: `agency_of`,
+  `consultant_of`, `reseller_of` (a business customer's staff have HubSpot contacts filed under
+  the client's company), `parent_of` and `subsidiary_of` (each side's staff filed under the
+  other's company), `shares_browser` (a GA4 browser of the first customer's person carries the
+  second's shop user id) and `shares_chat_contact` (an Intercom contact of the first customer's
+  person has the second's shop customer id as `external_id`). Separate true customers: a
+  record keeps the customer of the person behind it (a browser its owner's, a chat contact the
+  chatting person's, a CRM contact the staffer's).
+- `planted.parquet`: every planted value: `pattern`, `source`, `table_name`, `customer_id` (the
+  true customer of the record) and `value` (`agency_crm_contact` and
+  `parent_subsidiary_crm_contact`: the company id it is filed under; `shared_browser`: a
+  shop user id (`user_id`) of another customer on the person's browser; `shared_chat_contact`:
+  the `external_id`; `regional_free_mail`: the
+  provider; `apple_relay`, `junk_email`: the address; `junk_tool_customer`: the id EDD or Help
+  Scout gives a junk address; `path_website`: the URL; `email_format`: the format and the
+  text written).
+- `contact_emails.parquet`: every address a person uses, as identity reads it (lower case,
+  no `+tag`, Gmail without dots): `contact_id`, `customer_id`, `email`, `kind` (`primary`, the
+  canonical address of `contacts.parquet`; `apple_relay`; `alias`, a staffer's free-mail
+  address on a client's CRM contact). Junk addresses are nobody's.
 """
 
 
@@ -124,21 +155,26 @@ def _planted(pop: Population) -> dict:
 
 
 def _write_sources(
-    pop: Population, writer: RawWriter, seed: int, n_customers: int, step: Callable[[str], None]
+    pop: Population,
+    writer: RawWriter,
+    seed: int,
+    n_customers: int,
+    step: Callable[[str], None],
+    messy: MessyWorld | None,
 ) -> tuple[dict, pa.Table, pa.Table]:
-    edd = edd_payments(pop, writer, seed)
+    edd = edd_payments(pop, writer, seed, messy)
     step("edd.payments")
-    ga_events(pop, edd["edd_id"], writer, seed)
+    ga_events(pop, edd["edd_id"], writer, seed, messy)
     step("google_analytics.events")
-    helpscout_conversations(pop, writer, seed)
+    helpscout_conversations(pop, writer, seed, messy)
     step("helpscout.conversations")
-    intercom(pop, edd["edd_id"], writer, seed)
+    intercom(pop, edd["edd_id"], writer, seed, messy)
     step("intercom")
-    drip(pop, edd["edd_id"], writer, seed)
+    drip(pop, edd["edd_id"], writer, seed, messy)
     step("drip")
-    companies = hubspot(pop, edd["edd_id"], writer, seed)
+    companies = hubspot(pop, edd["edd_id"], writer, seed, messy)
     step("hubspot")
-    mturk(pop, companies, writer, seed)
+    mturk(pop, companies, writer, seed, messy)
     step("mturk.batch_results")
     retail = online_retail(max(300, n_customers // 5), writer, seed)
     step("online_retail.invoice_lines")
@@ -151,11 +187,14 @@ def generate_world(
     seed: int = 42,
     progress: Progress | None = None,
     shape: str = "real",
+    profile: str = "demo",
+    rates: MessyRates | None = None,
 ) -> dict:
     """Generate the demo world's raw files, ground truth and manifest under ``out_dir``.
 
-    Replaces ``<out_dir>/raw`` and ``<out_dir>/truth``. The same ``seed``, ``n_customers`` and
-    ``shape`` give byte-identical files; the two shapes hold the same records and truth.
+    Replaces ``<out_dir>/raw`` and ``<out_dir>/truth``. The same ``seed``, ``n_customers``,
+    ``shape``, ``profile`` and ``rates`` give byte-identical files; the two shapes hold the
+    same records and truth.
 
     Parameters
     ----------
@@ -172,6 +211,13 @@ def generate_world(
         Help Scout conversations, Intercom conversations and contacts, Drip subscribers) and
         GA4's daily ``events_YYYYMMDD.parquet`` files, nested. ``flat``: one record per line,
         GA4 flattened into one ``events.parquet``.
+    profile
+        ``demo`` (default): the demo company. ``messy``: the demo's patterns plus what real
+        CRM, shop and chat exports hold (agencies, parents and subsidiaries, shared browsers
+        and chat contacts, regional free-mail and relay addresses, shared junk, path-style
+        websites, formatted emails: ``hvc.generate.messy``), with three more truth files.
+    rates
+        The messy profile's shares (default ``MessyRates()``); only with ``profile="messy"``.
 
     Returns
     -------
@@ -182,6 +228,10 @@ def generate_world(
         raise ValueError("n_customers must be at least 100")
     if shape not in SHAPES:
         raise ValueError(f"shape must be one of {', '.join(SHAPES)}, not {shape!r}")
+    if profile not in PROFILES:
+        raise ValueError(f"profile must be one of {', '.join(PROFILES)}, not {profile!r}")
+    if rates is not None and profile != "messy":
+        raise ValueError("rates apply to the messy profile only")
     out = Path(out_dir)
     for sub in ("raw", "truth"):
         shutil.rmtree(out / sub, ignore_errors=True)
@@ -196,10 +246,13 @@ def generate_world(
             progress(name, done, total)
 
     pop = build_population(n_customers, seed)
+    messy = None
+    if profile == "messy":
+        pop, messy = plan_messy(pop, seed, rates or MessyRates())
     step("population")
     writer = RawWriter(out, shape=shape)
     try:
-        edd, companies, retail = _write_sources(pop, writer, seed, n_customers, step)
+        edd, companies, retail = _write_sources(pop, writer, seed, n_customers, step, messy)
     finally:
         writer.close()
     step("sources written")
@@ -209,6 +262,8 @@ def generate_world(
         "contacts": _contacts_truth(pop),
         "retail_customers": retail,
     }
+    if messy is not None:
+        truth |= messy.truth_tables()
     truth_rows = {name: t.num_rows for name, t in truth.items()}
     truth_rows["records"] = writer.record_rows
     truth_files = ["truth/records.parquet"]
@@ -230,9 +285,14 @@ def generate_world(
         },
         "planted": _planted(pop),
     }
+    if messy is not None:
+        manifest["profile"] = profile
+        manifest["messy"] = messy.manifest_entry(truth)
     readme = TRUTH_README.format(
         seed=seed, n_customers=n_customers, start=cat.HISTORY_START, as_of=cat.AS_OF_DATE
     )
+    if messy is not None:
+        readme += MESSY_README
     (out / "truth" / "README.md").write_text(readme)
     step("truth")
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")

@@ -218,3 +218,22 @@ def test_a_demo_folder_of_the_old_flat_files_is_not_reused(tmp_path: Path) -> No
     assert cli._manifest_world(manifest) == (5000, 42, "flat")
     manifest.write_text(json.dumps({"n_customers": 5000, "seed": 42, "shape": "real"}))
     assert cli._manifest_world(manifest) == (5000, 42, "real")
+
+
+def test_generate_writes_the_demo_profile_unless_told_messy() -> None:
+    parser = cli.build_parser()
+    assert parser.parse_args(["generate"]).profile == "demo"
+    assert parser.parse_args(["generate", "--profile", "messy"]).profile == "messy"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["generate", "--profile", "clean"])
+
+
+def test_a_demo_folder_of_a_messy_world_is_not_reused(tmp_path: Path) -> None:
+    manifest = tmp_path / "manifest.json"
+    assert cli._manifest_profile(manifest) is None
+    manifest.write_text(json.dumps({"n_customers": 5000, "seed": 42, "shape": "real"}))
+    assert cli._manifest_profile(manifest) == "demo"
+    manifest.write_text(
+        json.dumps({"n_customers": 5000, "seed": 42, "shape": "real", "profile": "messy"})
+    )
+    assert cli._manifest_profile(manifest) == "messy"
