@@ -15,32 +15,6 @@
 {%- endmacro %}
 
 
-{#- The evidence rank (0 = own) of an identifier of `identifier_type` carried by a record of
-    `source_name`.`table_name` (SQL expressions), from the registry. -#}
-{% macro identity_evidence_rank(source_name, table_name, identifier_type) -%}
-    {%- set levels = identity_evidence_levels() -%}
-    {%- set weak = [] -%}
-    {%- for entry in registry_tables() -%}
-        {%- for identifier in entry.identifiers if identifier.evidence | default('own') != 'own' -%}
-            {%- do weak.append((entry, identifier)) -%}
-        {%- endfor -%}
-    {%- endfor -%}
-    {%- if weak -%}
-        case
-            {%- for entry, identifier in weak %}
-                when {{ source_name }} = '{{ entry.source }}'
-                    and {{ table_name }} = '{{ entry.table }}'
-                    and {{ identifier_type }} = '{{ identifier.type }}'
-                    then {{ levels.index(identifier.evidence) }}
-            {%- endfor %}
-            else 0
-        end
-    {%- else -%}
-        0
-    {%- endif -%}
-{%- endmacro %}
-
-
 {#- The relationship a weak link stands for (the registry's `relationship` of the weaker
     identifier), null for an `own` link. -#}
 {% macro identity_relationship_kind(source_name, table_name, identifier_type) -%}

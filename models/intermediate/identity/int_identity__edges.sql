@@ -1,6 +1,7 @@
 -- One row per pair of usable identifiers that appear together in at least one identity group,
 -- by node key (the smaller first), with the strongest evidence any group gives for the link
--- (macros/registry/identity_evidence.sql). A domain read from an email is linked to that email
+-- (macros/registry/identity_evidence.sql): a link within a group has the weaker evidence of its
+-- two identifiers' columns. A domain read from an email is linked to that email
 -- only, not to the rest of the record, so a shared mailbox that is held back cannot link
 -- customers through its domain instead.
 with
@@ -9,8 +10,8 @@ usable as (
     select
         identity_group_key,
         node_key,
-        identifier_type,
-        derived_from_node_key
+        derived_from_node_key,
+        evidence_rank
     from {{ ref('int_identity__record_identifiers') }}
     where blocked_reason is null
 ),
@@ -25,25 +26,28 @@ groups as (
     from {{ ref('int_identity__groups') }}
 ),
 
+-- a value carried in two columns of a group counts with its stronger evidence
 identifiers as (
-    select distinct
+    select
         identity_group_key,
         node_key,
-        identifier_type
+        min(evidence_rank) as evidence_rank
     from usable
     where derived_from_node_key is null
+    group by identity_group_key, node_key
 ),
 
 -- an email and the domain it names: the email's evidence
 derived_pairs as (
-    select distinct
+    select
         least(derived_from_node_key, node_key) as node_a_key,
         greatest(derived_from_node_key, node_key) as node_b_key,
         identity_group_key,
-        'email' as node_a_type,
-        'email' as node_b_type
+        min(evidence_rank) as node_a_rank,
+        min(evidence_rank) as node_b_rank
     from usable
     where derived_from_node_key is not null
+    group by derived_from_node_key, node_key, identity_group_key
 ),
 
 group_pairs as (
@@ -51,8 +55,8 @@ group_pairs as (
         left_side.node_key as node_a_key,
         right_side.node_key as node_b_key,
         left_side.identity_group_key,
-        left_side.identifier_type as node_a_type,
-        right_side.identifier_type as node_b_type
+        left_side.evidence_rank as node_a_rank,
+        right_side.evidence_rank as node_b_rank
     from identifiers as left_side
     inner join identifiers as right_side
         on
@@ -60,35 +64,31 @@ group_pairs as (
             and left_side.node_key < right_side.node_key
 ),
 
+-- a pair both carried and derived in one group (an email and a website naming its domain)
+-- counts once, with its stronger evidence
 pairs as (
     select
         node_a_key,
         node_b_key,
         identity_group_key,
-        node_a_type,
-        node_b_type
-    from group_pairs
-    union distinct
-    select
-        node_a_key,
-        node_b_key,
-        identity_group_key,
-        node_a_type,
-        node_b_type
-    from derived_pairs
+        min(node_a_rank) as node_a_rank,
+        min(node_b_rank) as node_b_rank
+    from (
+        select * from group_pairs
+        union all
+        select * from derived_pairs
+    ) as carried_and_derived
+    group by node_a_key, node_b_key, identity_group_key
 ),
 
--- each end's evidence in its group's table; the link has the weaker of the two
 ranked as (
     select
         pairs.node_a_key,
         pairs.node_b_key,
         pairs.identity_group_key,
         groups.record_count,
-        {{ identity_evidence_rank('groups.source_name', 'groups.table_name', 'pairs.node_a_type') }}
-            as node_a_rank,
-        {{ identity_evidence_rank('groups.source_name', 'groups.table_name', 'pairs.node_b_type') }}
-            as node_b_rank
+        pairs.node_a_rank,
+        pairs.node_b_rank
     from pairs
     inner join groups on pairs.identity_group_key = groups.identity_group_key
 ),

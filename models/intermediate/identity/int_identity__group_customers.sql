@@ -1,4 +1,7 @@
--- One row per identity group that carries an identifier: its customer, or why it has none.
+-- One row per identity group that carries an identifier: its customer, or why it has none. A
+-- group's customer is that of its strongest evidence (its own identifiers before a company it
+-- is associated with or a shop account it carries: macros/registry/identity_evidence.sql),
+-- which a refused link can leave in another customer.
 -- Narrow on purpose: the group's source, record and counts are in `int_identity__groups`;
 -- joining them here held two 11 M-row tables in memory at once at 1 M customers.
 with
@@ -22,6 +25,7 @@ identifiers as (
     select
         record_identifiers.identity_group_key,
         record_identifiers.identifier_type,
+        record_identifiers.evidence_rank,
         record_identifiers.blocked_reason is null as is_usable,
         case
             when record_identifiers.blocked_reason is null then node_customers.customer_number
@@ -40,40 +44,54 @@ identifiers as (
     where record_identifiers.derived_from_node_key is null
 ),
 
+-- in one pass: the smallest customer number of the strongest evidence (evidence * 2^40 +
+-- number, smallest) and the largest (number - evidence * 2^40, largest)
 per_group as (
     select
         identity_group_key,
         count(*) filter (where is_usable) as usable_identifiers,
-        min(customer_number) as customer_number,
-        -- 0, 1, or 2 for more than one (which linking rules out; a data test checks): cheaper
-        -- than counting distinct customers per group
-        cast(
-            case
-                when min(customer_number) is null then 0
-                when min(customer_number) = max(customer_number) then 1
-                else 2
-            end as bigint
-        ) as customer_key_count,
-        arg_min(identifier_type, identifier_rank) filter (where customer_number is not null)
-            as matched_on
+        min(evidence_rank * {{ 2 ** 40 }} + customer_number) as strongest_low,
+        max(customer_number - evidence_rank * {{ 2 ** 40 }}) as strongest_high,
+        arg_min(identifier_type, (evidence_rank, identifier_rank))
+        filter (where customer_number is not null) as matched_on
     from identifiers
     group by identity_group_key
 ),
 
+strongest as (
+    select
+        identity_group_key,
+        usable_identifiers,
+        matched_on,
+        strongest_low % {{ 2 ** 40 }} as customer_number,
+        -- 0, 1, or 2 for more than one customer among the strongest evidence's identifiers
+        -- (which linking rules out; a data test checks): cheaper than counting distinct ones
+        cast(
+            case
+                when strongest_low is null then 0
+                when strongest_low % {{ 2 ** 40 }}
+                    = strongest_high + (strongest_low // {{ 2 ** 40 }}) * {{ 2 ** 40 }}
+                    then 1
+                else 2
+            end as bigint
+        ) as customer_key_count
+    from per_group
+),
+
 final as (
     select
-        per_group.identity_group_key,
+        strongest.identity_group_key,
         customer_keys.customer_key,
-        per_group.customer_number,
-        per_group.matched_on,
-        per_group.customer_key_count,
+        strongest.customer_number,
+        strongest.matched_on,
+        strongest.customer_key_count,
         case
-            when per_group.customer_number is not null then null
-            when per_group.usable_identifiers = 0 then 'identifiers_blocked'
+            when strongest.customer_number is not null then null
+            when strongest.usable_identifiers = 0 then 'identifiers_blocked'
             else 'identifiers_held_back'
         end as unresolved_reason
-    from per_group
-    left join customer_keys on per_group.customer_number = customer_keys.customer_number
+    from strongest
+    left join customer_keys on strongest.customer_number = customer_keys.customer_number
 )
 
 select * from final

@@ -16,7 +16,8 @@ entries as (
     select
         identity_group_key,
         struct_extract(identifier, 'identifier_type') as identifier_type,
-        struct_extract(identifier, 'identifier_raw') as identifier_raw
+        struct_extract(identifier, 'identifier_raw') as identifier_raw,
+        struct_extract(identifier, 'evidence_rank') as evidence_rank
     from unnested
 ),
 
@@ -25,6 +26,7 @@ present as (
         identity_group_key,
         identifier_type,
         identifier_raw,
+        evidence_rank,
         -- trimmed and lower case once, for the email and domain rules
         case
             when identifier_type in ('email', 'domain')
@@ -67,6 +69,7 @@ normalized as (
         identity_group_key,
         identifier_type,
         identifier_raw,
+        evidence_rank,
         case identifier_type
             when 'email' then {{ normalize_email('identifier_lowered', is_lowered=true) }}
             when 'domain' then {{ url_domain('identifier_lowered', is_lowered=true) }}
@@ -97,6 +100,7 @@ expanded as (
     select
         identity_group_key,
         identifier_raw,
+        evidence_rank,
         own_reason,
         unnest(
             case
@@ -133,6 +137,7 @@ flattened as (
         identifier_raw,
         struct_extract(entry, 'identifier_value') as identifier_value,
         struct_extract(entry, 'derived_from_node_key') as derived_from_node_key,
+        evidence_rank,
         own_reason
     from expanded
 ),
@@ -148,6 +153,7 @@ final as (
                 then {{ md5_64("flattened.identifier_type || ':' || flattened.identifier_value") }}
         end as node_key,
         flattened.derived_from_node_key,
+        flattened.evidence_rank,
         case
             when flattened.derived_from_node_key is null and flattened.own_reason is not null
                 then flattened.own_reason
