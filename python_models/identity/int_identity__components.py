@@ -12,7 +12,7 @@ def model(dbt, session):
         dbt.ref("int_identity__edges")
         .join(numbers.select("node_key as node_a_key, node_number as node_a"), "node_a_key")
         .join(numbers.select("node_key as node_b_key, node_number as node_b"), "node_b_key")
-        .select("node_a, node_b, evidence, record_count")
+        .select("node_a, node_b, evidence_rank, record_count")
     )
     return resolve_numbered_components(
         nodes.select("node_number, identifier_type").df(), edges.df(), settings
