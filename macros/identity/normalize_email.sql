@@ -1,21 +1,14 @@
 {#-
-    An email as one person's identifier: trimmed, lower case, `+tag` removed, and for Gmail the
-    dots of the local part removed and googlemail.com read as gmail.com. An internationalised
-    address keeps its Unicode letters (composed, NFC, as IDNA maps them) instead of being
-    dropped. Null when the value is not shaped like local@domain.tld (e.g. `none`, `-1`,
-    `jane at example.com`).
+    An email address as one person's identifier: `+tag` removed, and for Gmail the dots of the
+    local part removed and googlemail.com read as gmail.com. `address` is one address as
+    email_addresses gives it (`local@domain`, lower case, composed), its domain in the form
+    identity keeps (Unicode, as idn_domains maps it). Null when the local part is empty.
 -#}
-{% macro normalize_email(expression, is_lowered=false) -%}
-    {%- set email = expression if is_lowered
-    else "lower(nfc_normalize(trim(" ~ expression ~ ")))" -%}
-    {%- set local_part = "split_part(split_part(" ~ email ~ ", '@', 1), '+', 1)" -%}
-    {%- set domain = "split_part(" ~ email ~ ", '@', 2)" -%}
+{% macro normalize_email(address) -%}
+    {%- set local_part = "split_part(split_part(" ~ address ~ ", '@', 1), '+', 1)" -%}
+    {%- set domain = "split_part(" ~ address ~ ", '@', 2)" -%}
     case
-        -- internationalised domains stay in their Unicode form, composed (NFC) and lower case
-        when regexp_full_match(
-            {{ email }}, '[^@\s]+@[\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)*\.(\p{L}{2,}|xn--[a-z0-9-]+)'
-        )
-            and {{ local_part }} <> ''
+        when {{ local_part }} <> ''
             then
                 case
                     when {{ domain }} in ('gmail.com', 'googlemail.com')

@@ -1,19 +1,30 @@
 {#-
     The host of a website URL or a bare domain, as a business domain: lower case, without
-    scheme, credentials, `www.`, port, path, query or trailing dot. Null when no host with a
-    dot remains.
+    spaces, control or invisible format characters around it (format characters anywhere),
+    scheme, credentials, `www.`, port, path, query or trailing dot; full-width dots read as
+    dots. Null when no host with a dot remains. Letters of any script (with their combining
+    marks) and punycode labels are kept as written; idn_domains gives their one form.
 -#}
 {% macro url_domain(expression, is_lowered=false) -%}
-    {%- set host = expression if is_lowered
-    else "lower(nfc_normalize(trim(" ~ expression ~ ")))" -%}
+    {%- set host = expression if is_lowered else "lower(nfc_normalize(" ~ expression ~ "))" -%}
     nullif(
         regexp_extract(
             regexp_replace(
-                regexp_replace({{ host }}, '^[a-z][a-z0-9+.-]*://', ''),
+                regexp_replace(
+                    translate(
+                        regexp_replace(
+                            {{ host }}, '^[\s\p{Z}\p{C}]+|[\s\p{Z}\p{C}]+$|\p{Cf}+', '', 'g'
+                        ),
+                        chr(12290) || chr(65294) || chr(65377),
+                        '...'
+                    ),
+                    '^[a-z][a-z0-9+.-]*://',
+                    ''
+                ),
                 '^([^/@]*@)?(www[0-9]*\.)?',
                 ''
             ),
-            '^([\p{L}\p{N}-]+(\.[\p{L}\p{N}-]+)*\.(\p{L}{2,}|xn--[a-z0-9-]+))\.?([:/?#].*)?$',
+            '^([\p{L}\p{M}\p{N}-]+(\.[\p{L}\p{M}\p{N}-]+)*\.(\p{L}[\p{L}\p{M}]+|xn--[a-z0-9-]+))\.?([:/?#].*)?$',
             1
         ),
         ''

@@ -9,7 +9,9 @@
     Quarantine, reconciliation, identity (groups, records, identifier columns) and the
     per-tool record counts in `customers` are generated from this list, and the check run at
     the start of every invocation (check_source_registry) fails when an entry and the models
-    disagree. Identifier types, strongest first, are in `identifier_types`.
+    disagree. Identifier types, strongest first, are in `identifier_types`. An identifier
+    `keyed_by: 'email'` is an id the tool keeps one of per email address (a shop customer, a
+    help desk customer, a newsletter subscriber): made for a junk email, it is junk too.
 -#}
 {% macro source_registry() -%}
     {%- set intercom_author_email -%}
@@ -23,7 +25,7 @@
             'source': 'edd', 'table': 'payments', 'staged_model': 'stg_edd__payments',
             'record_id': 'payment_id', 'record_at': 'ordered_at', 'holds_orders': true,
             'identifiers': [
-                {'column': 'customer_id', 'type': 'edd_customer'},
+                {'column': 'customer_id', 'type': 'edd_customer', 'keyed_by': 'email'},
                 {'column': 'email_raw', 'type': 'email'},
             ],
         },
@@ -32,7 +34,7 @@
             'staged_model': 'stg_helpscout__conversations',
             'record_id': 'conversation_id', 'record_at': 'created_at',
             'identifiers': [
-                {'column': 'customer_id', 'type': 'helpscout_customer'},
+                {'column': 'customer_id', 'type': 'helpscout_customer', 'keyed_by': 'email'},
                 {'column': 'email_raw', 'type': 'email'},
             ],
         },
@@ -65,7 +67,7 @@
             'source': 'drip', 'table': 'subscribers', 'staged_model': 'stg_drip__subscribers',
             'record_id': 'subscriber_id', 'record_at': 'created_at',
             'identifiers': [
-                {'column': 'subscriber_id', 'type': 'drip_subscriber'},
+                {'column': 'subscriber_id', 'type': 'drip_subscriber', 'keyed_by': 'email'},
                 {'column': 'email_raw', 'type': 'email'},
             ],
         },

@@ -1,39 +1,190 @@
--- One row per identifier an identity group carries, normalised, with why it is unusable. A
--- usable business email also names its company's domain: that domain is a row of its own,
--- derived from the email. Nodes are keyed by 64 bits of the MD5 of `<type>:<value>` (`node_key`),
--- so the graph joins on integers, not on text.
+-- One row per identifier value an identity group carries, normalised, with why it is unusable.
+-- An email field may hold several addresses: each is a row. A usable business email also
+-- names its company's domain: that domain is a row of its own, derived from the email. Nodes
+-- are keyed by 64 bits of the MD5 of `<type>:<value>` (`node_key`), so the graph joins on
+-- integers, not on text.
+-- Values written with non-ASCII letters or punycode (a sliver of them) take a second path that
+-- looks up their domain's one form (int_identity__idn_domains); every other value is parsed
+-- once and never joined for it.
 {%- set known_types = identifier_types() %}
+{%- set keyed = [] %}
+{%- for entry in registry_tables() %}
+    {%- for identifier in entry.identifiers if identifier.keyed_by is defined %}
+        {%- if identifier.keyed_by != 'email' %}
+            {{ exceptions.raise_compiler_error(
+                entry.source ~ '.' ~ entry.table ~ ': keyed_by must be email, not '
+                ~ identifier.keyed_by) }}
+        {%- endif %}
+        {%- do keyed.append(
+            "(source_name = '" ~ entry.source ~ "' and table_name = '" ~ entry.table
+            ~ "' and identifier_type in ('" ~ identifier.type ~ "', 'email'))"
+        ) %}
+    {%- endfor %}
+{%- endfor %}
+{#- the reasons that say a value is made up, not someone's address -#}
+{%- set junk_email_reasons = (
+    'placeholder', 'noreply_address', 'test_domain', 'placeholder_address', 'local_part_is_domain'
+) %}
 with
 
-unnested as (
+-- the usual value: one value to a field, plain ASCII
+plain_entries as (
     select
         identity_group_key,
-        unnest(identifiers) as identifier
-    from {{ ref('int_identity__groups') }}
-),
-
-entries as (
-    select
-        identity_group_key,
+        source_name,
+        table_name,
         struct_extract(identifier, 'identifier_type') as identifier_type,
         struct_extract(identifier, 'identifier_raw') as identifier_raw,
         struct_extract(identifier, 'evidence_rank') as evidence_rank
-    from unnested
+    from (
+        select
+            identity_group_key,
+            source_name,
+            table_name,
+            unnest(identifiers) as identifier
+        from {{ ref('int_identity__groups') }}
+    )
+    where
+        nullif(trim(struct_extract(identifier, 'identifier_raw')), '') is not null
+        and not {{ is_special_identifier(
+            "struct_extract(identifier, 'identifier_type')",
+            "struct_extract(identifier, 'identifier_raw')"
+        ) }}
 ),
 
-present as (
+-- an email field with a second `@`, an email or website with non-ASCII characters or `xn--`
+special_entries as (
     select
         identity_group_key,
+        source_name,
+        table_name,
+        struct_extract(identifier, 'identifier_type') as identifier_type,
+        struct_extract(identifier, 'identifier_raw') as identifier_raw,
+        struct_extract(identifier, 'evidence_rank') as evidence_rank
+    from (
+        select
+            identity_group_key,
+            source_name,
+            table_name,
+            unnest(identifiers) as identifier
+        from {{ ref('int_identity__groups') }}
+    )
+    where
+        {{ is_special_identifier(
+            "struct_extract(identifier, 'identifier_type')",
+            "struct_extract(identifier, 'identifier_raw')"
+        ) }}
+        and nullif(trim(struct_extract(identifier, 'identifier_raw')), '') is not null
+),
+
+idn_domains as (
+    select
+        domain_written,
+        domain
+    from {{ ref('int_identity__idn_domains') }}
+    where domain_written <> domain
+),
+
+plain_written as (
+    select
+        identity_group_key,
+        source_name,
+        table_name,
         identifier_type,
         identifier_raw,
         evidence_rank,
-        -- trimmed and lower case once, for the email and domain rules
+        -- plain ASCII: lower case is the composed form too
+        {{ identifier_value_written(
+            'identifier_type',
+            'identifier_raw',
+            "case when identifier_type in ('email', 'domain') then lower(identifier_raw) end"
+        ) }} as value_written
+    from plain_entries
+),
+
+plain_values as (
+    select
+        identity_group_key,
+        source_name,
+        table_name,
+        identifier_type,
+        identifier_raw,
+        evidence_rank,
+        {{ normalize_identifier('identifier_type', 'value_written') }} as identifier_value
+    from plain_written
+),
+
+-- each value the field holds, a row
+special_written as (
+    select
+        identity_group_key,
+        source_name,
+        table_name,
+        identifier_type,
+        identifier_raw,
+        evidence_rank,
+        unnest({{ identifier_values(
+            'identifier_type', 'identifier_raw', 'lower(nfc_normalize(identifier_raw))'
+        ) }}) as value_written
+    from special_entries
+),
+
+-- the domain in its one form
+special_canonical as (
+    select
+        special_written.identity_group_key,
+        special_written.source_name,
+        special_written.table_name,
+        special_written.identifier_type,
+        special_written.identifier_raw,
+        special_written.evidence_rank,
         case
-            when identifier_type in ('email', 'domain')
-                then lower(nfc_normalize(trim(identifier_raw)))
-        end as identifier_lowered
-    from entries
-    where nullif(trim(identifier_raw), '') is not null
+            when idn_domains.domain is null then special_written.value_written
+            when special_written.identifier_type = 'email'
+                then split_part(special_written.value_written, '@', 1) || '@' || idn_domains.domain
+            else idn_domains.domain
+        end as value_canonical
+    from special_written
+    left join idn_domains
+        on
+            {{ identifier_domain(
+                'special_written.identifier_type', 'special_written.value_written'
+            ) }} = idn_domains.domain_written
+),
+
+-- a field may name one address twice (a.b@gmail.com, ab@gmail.com): once
+special_values as (
+    select distinct
+        identity_group_key,
+        source_name,
+        table_name,
+        identifier_type,
+        identifier_raw,
+        evidence_rank,
+        {{ normalize_identifier('identifier_type', 'value_canonical') }} as identifier_value
+    from special_canonical
+),
+
+identifier_rows as (
+    select
+        identity_group_key,
+        source_name,
+        table_name,
+        identifier_type,
+        identifier_raw,
+        evidence_rank,
+        identifier_value
+    from plain_values
+    union all
+    select
+        identity_group_key,
+        source_name,
+        table_name,
+        identifier_type,
+        identifier_raw,
+        evidence_rank,
+        identifier_value
+    from special_values
 ),
 
 identifier_types as (
@@ -57,42 +208,133 @@ junk_identifiers as (
     group by identifier_types.identifier_type, junk.identifier_value
 ),
 
+junk_domains as (
+    select
+        identifier_value,
+        reason
+    from junk_identifiers
+    where identifier_type = 'domain'
+),
+
 shared_domains as (
     select
         domain,
         kind
-    from {{ ref('shared_domains') }}
+    from {{ ref('int_identity__shared_domains') }}
 ),
 
-normalized as (
+-- hosts whose paths belong to different owners: their subdomains (m., uk., mobile.) are theirs
+path_platforms as (
+    select domain
+    from shared_domains
+    where kind = 'path_platform'
+),
+
+-- the keys of the domain lookups: an email's or website's domain, a website's parent domain
+lookup_keys as (
     select
-        identity_group_key,
-        identifier_type,
-        identifier_raw,
-        evidence_rank,
-        case identifier_type
-            when 'email' then {{ normalize_email('identifier_lowered', is_lowered=true) }}
-            when 'domain' then {{ url_domain('identifier_lowered', is_lowered=true) }}
-            else trim(identifier_raw)
-        end as identifier_value
-    from present
+        *,
+        {{ identifier_domain('identifier_type', 'identifier_value') }} as lookup_domain,
+        case
+            when identifier_type = 'domain'
+                then substr(identifier_value, strpos(identifier_value, '.') + 1)
+        end as parent_domain,
+        case when identifier_type = 'email' then {{ email_domain('identifier_value') }} end
+            as email_domain
+    from identifier_rows
+),
+
+-- equality joins only (hash joins)
+looked_up as (
+    select
+        lookup_keys.identity_group_key,
+        lookup_keys.source_name,
+        lookup_keys.table_name,
+        lookup_keys.identifier_type,
+        lookup_keys.identifier_raw,
+        lookup_keys.evidence_rank,
+        lookup_keys.identifier_value,
+        {{ md5_64("lookup_keys.identifier_type || ':' || lookup_keys.identifier_value") }}
+            as node_key,
+        shared_domains.kind as domain_kind,
+        path_platforms.domain is not null as is_on_path_platform,
+        junk_identifiers.reason as junk_reason,
+        junk_domains.reason as junk_domain_reason
+    from lookup_keys
+    left join junk_identifiers
+        on
+            lookup_keys.identifier_type = junk_identifiers.identifier_type
+            and lower(lookup_keys.identifier_value) = junk_identifiers.identifier_value
+    left join shared_domains on lookup_keys.lookup_domain = shared_domains.domain
+    left join path_platforms on lookup_keys.parent_domain = path_platforms.domain
+    left join junk_domains on lookup_keys.email_domain = junk_domains.identifier_value
+),
+
+-- the rules on the value itself
+pattern_checked as (
+    select
+        *,
+        {{ junk_identifier_reason('identifier_type', 'identifier_value', 'domain_kind') }}
+            as pattern_reason
+    from looked_up
 ),
 
 own_checked as (
     select
-        normalized.*,
+        identity_group_key,
+        source_name,
+        table_name,
+        identifier_type,
+        identifier_raw,
+        evidence_rank,
+        identifier_value,
+        node_key,
+        domain_kind,
+        junk_domain_reason,
         case
-            when normalized.identifier_value is null then 'invalid_value'
-            when junk_identifiers.reason is not null then junk_identifiers.reason
-            else {{ junk_identifier_reason(
-                'normalized.identifier_type', 'normalized.identifier_value'
-            ) }}
+            when identifier_value is null then 'invalid_value'
+            when junk_reason is not null then junk_reason
+            when pattern_reason is not null then pattern_reason
+            when identifier_type = 'email' and domain_kind = 'disposable'
+                then 'disposable_address'
+            when identifier_type = 'domain' and domain_kind is not null
+                then domain_kind || '_domain'
+            when identifier_type = 'domain' and is_on_path_platform
+                then 'path_platform_domain'
         end as own_reason
-    from normalized
-    left join junk_identifiers
-        on
-            normalized.identifier_type = junk_identifiers.identifier_type
-            and lower(normalized.identifier_value) = junk_identifiers.identifier_value
+    from pattern_checked
+),
+
+-- in the tables whose tool keeps one id per email (registry: keyed_by), the ids and emails
+keyed_rows as (
+    select
+        identity_group_key,
+        identifier_type,
+        node_key,
+        own_reason
+    from own_checked
+    where {{ keyed | join(' or ') if keyed else 'false' }}
+),
+
+-- per record group: its emails that are junk, and those usable
+group_emails as (
+    select
+        identity_group_key,
+        count(*) filter (where own_reason in {{ junk_email_reasons }}) as junk_emails,
+        count(*) filter (where own_reason is null) as usable_emails
+    from keyed_rows
+    where identifier_type = 'email'
+    group by identity_group_key
+),
+
+-- an id whose own records carry junk emails and no usable one was made for the junk
+junk_keyed_ids as (
+    select keyed_rows.node_key
+    from keyed_rows
+    inner join group_emails on keyed_rows.identity_group_key = group_emails.identity_group_key
+    where keyed_rows.identifier_type <> 'email' and keyed_rows.node_key is not null
+    group by keyed_rows.node_key
+    having sum(group_emails.junk_emails) > 0 and sum(group_emails.usable_emails) = 0
 ),
 
 -- each identifier, and after a usable email the domain it names
@@ -101,7 +343,6 @@ expanded as (
         identity_group_key,
         identifier_raw,
         evidence_rank,
-        own_reason,
         unnest(
             case
                 when identifier_type = 'email' and own_reason is null
@@ -109,20 +350,27 @@ expanded as (
                             {
                                 'identifier_type': identifier_type,
                                 'identifier_value': identifier_value,
-                                'derived_from_node_key': null::ubigint
+                                'node_key': node_key,
+                                'derived_from_node_key': null::ubigint,
+                                'reason': null::varchar
                             },
                             {
                                 'identifier_type': 'domain',
                                 'identifier_value': {{ email_domain('identifier_value') }},
-                                'derived_from_node_key':
-                                {{ md5_64("'email:' || identifier_value") }}
+                                'node_key':
+                                {{ md5_64("'domain:' || " ~ email_domain('identifier_value')) }},
+                                'derived_from_node_key': node_key,
+                                -- a shared domain (a disposable one blocked the email)
+                                'reason': coalesce(junk_domain_reason, domain_kind || '_domain')
                             }
                         ]
                 else [
                         {
                             'identifier_type': identifier_type,
                             'identifier_value': identifier_value,
-                            'derived_from_node_key': null::ubigint
+                            'node_key': node_key,
+                            'derived_from_node_key': null::ubigint,
+                            'reason': own_reason
                         }
                     ]
             end
@@ -135,10 +383,11 @@ flattened as (
         identity_group_key,
         struct_extract(entry, 'identifier_type') as identifier_type,
         identifier_raw,
-        struct_extract(entry, 'identifier_value') as identifier_value,
-        struct_extract(entry, 'derived_from_node_key') as derived_from_node_key,
         evidence_rank,
-        own_reason
+        struct_extract(entry, 'identifier_value') as identifier_value,
+        struct_extract(entry, 'node_key') as node_key,
+        struct_extract(entry, 'derived_from_node_key') as derived_from_node_key,
+        struct_extract(entry, 'reason') as reason
     from expanded
 ),
 
@@ -148,35 +397,16 @@ final as (
         flattened.identifier_type,
         flattened.identifier_raw,
         flattened.identifier_value,
-        case
-            when flattened.identifier_value is not null
-                then {{ md5_64("flattened.identifier_type || ':' || flattened.identifier_value") }}
-        end as node_key,
+        flattened.node_key,
         flattened.derived_from_node_key,
+        -- a domain read from an email has the email's evidence
         flattened.evidence_rank,
         case
-            when flattened.derived_from_node_key is null and flattened.own_reason is not null
-                then flattened.own_reason
-            when flattened.identifier_value is null then 'invalid_value'
-            when junk_identifiers.reason is not null then junk_identifiers.reason
-            when flattened.derived_from_node_key is not null
-                and {{ junk_identifier_reason(
-                    'flattened.identifier_type', 'flattened.identifier_value'
-                ) }} is not null
-                then {{ junk_identifier_reason(
-                    'flattened.identifier_type', 'flattened.identifier_value'
-                ) }}
-            when flattened.identifier_type = 'domain' and shared_domains.kind is not null
-                then shared_domains.kind || '_domain'
+            when flattened.reason is not null then flattened.reason
+            when junk_keyed_ids.node_key is not null then 'created_for_junk_email'
         end as blocked_reason
     from flattened
-    -- equality joins only (hash joins); which rows they apply to is in the case above
-    left join junk_identifiers
-        on
-            flattened.identifier_type = junk_identifiers.identifier_type
-            and lower(flattened.identifier_value) = junk_identifiers.identifier_value
-    left join shared_domains
-        on flattened.identifier_value = shared_domains.domain
+    left join junk_keyed_ids on flattened.node_key = junk_keyed_ids.node_key
 )
 
 select * from final
