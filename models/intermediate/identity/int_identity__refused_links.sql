@@ -1,7 +1,7 @@
 -- One row per link weaker than a record's own identity that joins two identifiers of
--- different customers: the link a limit refused (var identity_link_limits), with the first
--- limited identifier type both customers hold. Each is a relationship between the two
--- customers (customer_relationships), not a merge.
+-- different customers (each with records of its own): the link a limit refused (var
+-- identity_link_limits), with the first limited identifier type both customers hold. Each is
+-- a relationship between the two customers (customer_relationships), not a merge.
 {%- set levels = identity_evidence_levels() %}
 {%- set limits = var('identity_link_limits') %}
 with
@@ -18,6 +18,13 @@ edges as (
         record_id
     from {{ ref('int_identity__edges') }}
     where evidence_rank > 0
+),
+
+-- customers with records of their own: an identifier whose every record is another
+-- customer's (a shop account id carried only by a chat contact) relates no customer
+customers as (
+    select customer_key
+    from {{ ref('int_identity__customers') }}
 ),
 
 node_customers as (
@@ -53,7 +60,10 @@ links as (
                 when edges.from_node_key = edges.node_a_key then edges.node_b_key
                 else edges.node_a_key
             end
-    where from_side.customer_number <> to_side.customer_number
+    where
+        from_side.customer_number <> to_side.customer_number
+        and from_side.customer_key in (select customers.customer_key from customers)
+        and to_side.customer_key in (select customers.customer_key from customers)
 ),
 
 -- the identifier types each customer of a refused link holds
