@@ -13,11 +13,15 @@
 
 
 {#- The one value of an identifier whose field holds at most one (a tool id, a website, an
-    email field with at most one `@`): identifier_values' only element, without a list. -#}
-{% macro identifier_value_written(identifier_type, identifier_raw, identifier_lowered) -%}
+    email field with at most one `@`): identifier_values' only element, without a list.
+    `is_ascii` when the caller knows the value is plain ASCII (url_domain skips the Unicode
+    cleaning). -#}
+{% macro identifier_value_written(
+    identifier_type, identifier_raw, identifier_lowered, is_ascii=false
+) -%}
     case {{ identifier_type }}
         when 'email' then {{ email_address(identifier_lowered, is_lowered=true) }}
-        when 'domain' then {{ url_domain(identifier_lowered, is_lowered=true) }}
+        when 'domain' then {{ url_domain(identifier_lowered, is_lowered=true, is_ascii=is_ascii) }}
         else trim({{ identifier_raw }})
     end
 {%- endmacro %}

@@ -45,7 +45,7 @@ plain_entries as (
         from {{ ref('int_identity__groups') }}
     )
     where
-        nullif(trim(struct_extract(identifier, 'identifier_raw')), '') is not null
+        trim(struct_extract(identifier, 'identifier_raw')) <> ''
         and not {{ is_special_identifier(
             "struct_extract(identifier, 'identifier_type')",
             "struct_extract(identifier, 'identifier_raw')"
@@ -74,7 +74,7 @@ special_entries as (
             "struct_extract(identifier, 'identifier_type')",
             "struct_extract(identifier, 'identifier_raw')"
         ) }}
-        and nullif(trim(struct_extract(identifier, 'identifier_raw')), '') is not null
+        and trim(struct_extract(identifier, 'identifier_raw')) <> ''
 ),
 
 idn_domains as (
@@ -97,7 +97,8 @@ plain_written as (
         {{ identifier_value_written(
             'identifier_type',
             'identifier_raw',
-            "case when identifier_type in ('email', 'domain') then lower(identifier_raw) end"
+            "case when identifier_type in ('email', 'domain') then lower(identifier_raw) end",
+            is_ascii=true
         ) }} as value_written
     from plain_entries
 ),
