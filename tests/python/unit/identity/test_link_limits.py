@@ -147,3 +147,16 @@ def test_unknown_evidence_is_refused():
         resolve_components(nodes, edges, settings())
     with pytest.raises(ValueError, match="link_limits"):
         settings(link_limits={"own": ("domain",)}).__post_init__()
+
+
+def test_an_association_does_not_join_a_free_mail_contact_to_a_company_with_people():
+    # a consultant filed under a client with a free-mail address: related, not merged
+    links = [
+        ("email:jack.hall@yahoo.com", "hubspot_contact:12", "own", 1),
+        ("hubspot_company:10", "domain:client-one.com", "own", 1),
+        ("email:cy@client-one.com", "domain:client-one.com", "own", 1),
+        ("email:jack.hall@yahoo.com", "hubspot_company:10", "association", 1),
+        ("hubspot_contact:12", "hubspot_company:10", "association", 1),
+    ]
+    result = resolve_components(*graph(links), settings())
+    assert len(customers(result)) == 2
