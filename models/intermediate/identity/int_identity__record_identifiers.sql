@@ -27,29 +27,47 @@
 ) %}
 with
 
+-- every identifier a group carries, once; `is_special` sends it down the second path
+entries as (
+    select
+        identity_group_key,
+        source_name,
+        table_name,
+        identifier_type,
+        identifier_raw,
+        evidence_rank,
+        {{ is_special_identifier('identifier_type', 'identifier_raw') }} as is_special
+    from (
+        select
+            identity_group_key,
+            source_name,
+            table_name,
+            struct_extract(identifier, 'identifier_type') as identifier_type,
+            struct_extract(identifier, 'identifier_raw') as identifier_raw,
+            struct_extract(identifier, 'evidence_rank') as evidence_rank
+        from (
+            select
+                identity_group_key,
+                source_name,
+                table_name,
+                unnest(identifiers) as identifier
+            from {{ ref('int_identity__groups') }}
+        ) as unnested
+    ) as extracted
+    where trim(identifier_raw) <> ''
+),
+
 -- the usual value: one value to a field, plain ASCII
 plain_entries as (
     select
         identity_group_key,
         source_name,
         table_name,
-        struct_extract(identifier, 'identifier_type') as identifier_type,
-        struct_extract(identifier, 'identifier_raw') as identifier_raw,
-        struct_extract(identifier, 'evidence_rank') as evidence_rank
-    from (
-        select
-            identity_group_key,
-            source_name,
-            table_name,
-            unnest(identifiers) as identifier
-        from {{ ref('int_identity__groups') }}
-    )
-    where
-        trim(struct_extract(identifier, 'identifier_raw')) <> ''
-        and not {{ is_special_identifier(
-            "struct_extract(identifier, 'identifier_type')",
-            "struct_extract(identifier, 'identifier_raw')"
-        ) }}
+        identifier_type,
+        identifier_raw,
+        evidence_rank
+    from entries
+    where not is_special
 ),
 
 -- an email field with a second `@`, an email or website with non-ASCII characters or `xn--`
@@ -58,23 +76,11 @@ special_entries as (
         identity_group_key,
         source_name,
         table_name,
-        struct_extract(identifier, 'identifier_type') as identifier_type,
-        struct_extract(identifier, 'identifier_raw') as identifier_raw,
-        struct_extract(identifier, 'evidence_rank') as evidence_rank
-    from (
-        select
-            identity_group_key,
-            source_name,
-            table_name,
-            unnest(identifiers) as identifier
-        from {{ ref('int_identity__groups') }}
-    )
-    where
-        {{ is_special_identifier(
-            "struct_extract(identifier, 'identifier_type')",
-            "struct_extract(identifier, 'identifier_raw')"
-        ) }}
-        and trim(struct_extract(identifier, 'identifier_raw')) <> ''
+        identifier_type,
+        identifier_raw,
+        evidence_rank
+    from entries
+    where is_special
 ),
 
 idn_domains as (
