@@ -37,6 +37,28 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("HVC_DUCKDB_PATH", default))
 
 
+def serving_path(database: Path | None = None) -> Path:
+    """The serving DuckDB file `hvc publish` writes: env var HVC_SERVING_PATH, else
+    `serving.duckdb` beside the default build file, else `<build file>.serving.duckdb`."""
+    if os.environ.get("HVC_SERVING_PATH"):
+        return Path(os.environ["HVC_SERVING_PATH"])
+    database = database or warehouse_path()
+    if database.name == "hvc.duckdb":
+        return database.with_name("serving.duckdb")
+    return database.with_name(database.stem + ".serving.duckdb")
+
+
+def check_unlocked(database: Path) -> bool:
+    """Whether a build can open its file; if not, print the one line naming the holder."""
+    from hvc.serving.lock import lock_holder, locked_message
+
+    holder = lock_holder(database)
+    if holder is None:
+        return True
+    print(locked_message(database, holder, serving_path(database)), file=sys.stderr)
+    return False
+
+
 def run_dbt(
     args: list[str],
     raw_dir: Path | None = None,
@@ -210,8 +232,100 @@ def cmd_build(ns: argparse.Namespace) -> int:
                 "hvc: tables without --raw-file read nothing (an empty raw folder)",
                 file=sys.stderr,
             )
-        (plan.database or warehouse_path()).parent.mkdir(parents=True, exist_ok=True)
-        return run_dbt(plan.args, plan.raw_dir, plan.database, plan.variables)
+        database = plan.database or warehouse_path()
+        database.parent.mkdir(parents=True, exist_ok=True)
+        if not check_unlocked(database):
+            return 2
+        code = run_dbt(plan.args, plan.raw_dir, plan.database, plan.variables)
+    if code or ns.no_publish:
+        return code
+    if _selects(plan.args):
+        print(
+            "hvc: a partial build (--select, --exclude, --selector) is not published; "
+            "publish after a full build",
+            file=sys.stderr,
+        )
+        return 0
+    return publish(database, serving_path(database), _target_path(plan.args))
+
+
+def _selects(args: Sequence[str]) -> bool:
+    """Whether dbt arguments build part of the project."""
+    options = ("--select", "-s", "--exclude", "--selector", "--resource-type", "-m", "--models")
+    return any(arg in options or arg.startswith(tuple(o + "=" for o in options)) for arg in args)
+
+
+def _target_path(args: Sequence[str]) -> Path:
+    """dbt's target folder for these arguments (`--target-path`, else env var
+    DBT_TARGET_PATH, else the project's `target`)."""
+    from hvc.dbt import PROJECT_DIR
+
+    for position, arg in enumerate(args):
+        if arg == "--target-path" and position + 1 < len(args):
+            return PROJECT_DIR / args[position + 1]
+        if arg.startswith("--target-path="):
+            return PROJECT_DIR / arg.split("=", 1)[1]
+    return PROJECT_DIR / os.environ.get("DBT_TARGET_PATH", "target")
+
+
+def publish(
+    database: Path,
+    serving: Path | None,
+    target_path: Path,
+    postgres_url: str | None = None,
+    grant_to: str | None = None,
+) -> int:
+    """Publish the build file's served tables to the serving DuckDB file (unless None) and
+    to Postgres (when a URL is given); prints one line per store, returns an exit code."""
+    import time
+
+    from hvc.serving.build_info import NotPublishable
+    from hvc.serving.catalog import CatalogError, load_manifest, served_tables
+
+    try:
+        tables = served_tables(load_manifest(target_path))
+        if serving is not None:
+            from hvc.serving.duckdb_store import publish_duckdb
+
+            started = time.perf_counter()
+            run = publish_duckdb(database, serving, tables)
+            print(
+                f"hvc: published build {run.build_id} ({len(tables)} tables) to {serving} "
+                f"in {time.perf_counter() - started:.1f} s",
+                file=sys.stderr,
+            )
+        if postgres_url:
+            from hvc.serving.postgres import PostgresError, publish_postgres
+
+            started = time.perf_counter()
+            try:
+                run = publish_postgres(database, postgres_url, tables, grant_to)
+            except PostgresError as error:
+                print(f"hvc publish: Postgres: {error}", file=sys.stderr)
+                return 1
+            print(
+                f"hvc: published build {run.build_id} ({len(tables)} tables) to Postgres "
+                f"in {time.perf_counter() - started:.1f} s",
+                file=sys.stderr,
+            )
+    except (NotPublishable, CatalogError) as error:
+        print(f"hvc publish: {error}", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_publish(ns: argparse.Namespace) -> int:
+    """`hvc publish`: publish the last complete build to the serving stores."""
+    database = _absolute(ns.warehouse) if ns.warehouse else warehouse_path()
+    if not database.is_file():
+        print(f"hvc publish: {database} not found: run hvc build first", file=sys.stderr)
+        return 1
+    serving = (
+        None if ns.no_duckdb else (_absolute(ns.serving) if ns.serving else serving_path(database))
+    )
+    postgres_url = ns.postgres or os.environ.get("HVC_POSTGRES_URL")
+    target = _absolute(ns.target_path) if ns.target_path else _target_path([])
+    return publish(database, serving, target, postgres_url, ns.grant_to)
 
 
 def cmd_summary(ns: argparse.Namespace) -> int:
@@ -312,9 +426,14 @@ def cmd_demo(ns: argparse.Namespace) -> int:
     else:
         print(f"hvc: reusing the demo data in {out} (--force to regenerate)", file=sys.stderr)
     warehouse_path().parent.mkdir(parents=True, exist_ok=True)
+    if not check_unlocked(warehouse_path()):
+        return 2
     code = run_dbt(["build"], raw_dir=out / "raw")
     if code:
         print("hvc: dbt build failed; see the log above", file=sys.stderr)
+        return code
+    code = publish(warehouse_path(), serving_path(), _target_path([]))
+    if code:
         return code
     from hvc.identity import identity_scores
 
@@ -411,7 +530,46 @@ def build_parser() -> argparse.ArgumentParser:
         help="the DuckDB file to write (sets HVC_DUCKDB_PATH; default: HVC_DUCKDB_PATH, else "
         "warehouse/hvc.duckdb)",
     )
+    build.add_argument(
+        "--no-publish",
+        action="store_true",
+        help="do not publish the build to the serving store (a full build without errors "
+        "is published by default)",
+    )
     build.set_defaults(func=cmd_build, dbt_args=[])
+
+    pub = sub.add_parser(
+        "publish",
+        help="publish the last complete build's marts to the serving DuckDB file (and Postgres)",
+        description=textwrap.fill(
+            "Copy the BI-facing marts (no column tagged pii or tool_id) of the last finished, "
+            "complete build into the serving DuckDB file, written beside it and renamed into "
+            "place, and with --postgres into fresh Postgres schemas swapped in with one "
+            "transaction. Readers never see a partial or mixed build, and never block a build."
+        ),
+    )
+    pub.add_argument("--warehouse", metavar="PATH", help="the build file (as hvc build)")
+    pub.add_argument(
+        "--serving",
+        metavar="PATH",
+        help="the serving DuckDB file (env var HVC_SERVING_PATH, else warehouse/serving.duckdb)",
+    )
+    pub.add_argument(
+        "--no-duckdb", action="store_true", help="publish to Postgres only, not the DuckDB file"
+    )
+    pub.add_argument(
+        "--postgres",
+        metavar="URL",
+        help="also publish to this Postgres database (env var HVC_POSTGRES_URL), e.g. "
+        "postgresql://hvc@localhost:5432/analytics",
+    )
+    pub.add_argument(
+        "--grant-to", metavar="ROLE", help="Postgres role given read access (e.g. metabase)"
+    )
+    pub.add_argument(
+        "--target-path", metavar="DIR", help="dbt's target folder of the build (target)"
+    )
+    pub.set_defaults(func=cmd_publish)
 
     summary = sub.add_parser("summary", help="print row counts and data quality of the warehouse")
     summary.set_defaults(func=cmd_summary)
