@@ -102,7 +102,7 @@ _QUERIES: dict[str, tuple[tuple[str, str] | None, str]] = {
     "forecast": (
         ("marts", "revenue_forecast"),
         """
-        select segment, max(customers),
+        select segment, max(customer_count),
             round(sum(expected_revenue) filter (where month_number = 1), 0)::bigint,
             round(sum(expected_revenue_lower) filter (where month_number = 1), 0)::bigint,
             round(sum(expected_revenue_upper) filter (where month_number = 1), 0)::bigint,

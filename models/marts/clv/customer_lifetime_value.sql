@@ -39,9 +39,9 @@ final as (
         summaries.calibration_end_date,
         summaries.first_purchase_date,
         summaries.last_purchase_date,
-        summaries.frequency,
-        summaries.recency_days,
-        summaries.age_days,
+        summaries.frequency as repeat_purchase_count,
+        summaries.recency_days as first_to_last_purchase_days,
+        summaries.age_days as days_since_first_purchase,
         cast(summaries.mean_repeat_purchase_amount as decimal(18, 2))
             as mean_repeat_purchase_amount,
         predictions.probability_alive,

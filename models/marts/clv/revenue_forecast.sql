@@ -20,7 +20,7 @@ final as (
         month_number,
         period_start_date,
         period_end_date,
-        customers,
+        customers as customer_count,
         expected_purchases,
         cast(expected_revenue as decimal(18, 2)) as expected_revenue,
         cast(expected_revenue_lower as decimal(18, 2)) as expected_revenue_lower,

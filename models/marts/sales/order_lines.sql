@@ -19,6 +19,8 @@ order_lines as (
 
 final as (
     select
+        {{ surrogate_key('order_line_id') }} as order_line_key,
+        {{ surrogate_key('order_id') }} as order_key,
         order_line_id,
         order_id,
         customer_key,

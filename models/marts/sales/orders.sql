@@ -19,7 +19,10 @@ orders as (
 ),
 
 final as (
-    select * from orders
+    select
+        {{ surrogate_key('order_id') }} as order_key,
+        *
+    from orders
 )
 
 select * from final

@@ -17,6 +17,7 @@ tickets as (
 
 final as (
     select
+        {{ surrogate_key('ticket_id') }} as ticket_key,
         ticket_id,
         source_name,
         customer_key,

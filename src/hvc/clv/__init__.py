@@ -51,7 +51,7 @@ with IMPORT_LOCK:
         bgnbd_loglikelihood,
         gamma_gamma_loglikelihood,
     )
-    from hvc.clv.predict import forecast_revenue, predict_customers
+    from hvc.clv.predict import calendar_months, forecast_revenue, predict_customers
     from hvc.clv.settings import ClvSettings
     from hvc.clv.tables import (
         BACKTEST_COLUMNS,
@@ -87,6 +87,7 @@ __all__ = [
     "Fit",
     "backtest",
     "bgnbd_loglikelihood",
+    "calendar_months",
     "customer_lifetime_value",
     "expected_purchases",
     "expected_purchases_if_alive",

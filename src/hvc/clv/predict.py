@@ -102,6 +102,16 @@ def _months_after(end_date, months: int) -> list[pd.Timestamp]:
     return [end + pd.DateOffset(months=k) for k in range(1, months + 1)]
 
 
+def calendar_months(end_date, months: int) -> list[tuple[pd.Timestamp, pd.Timestamp]]:
+    """The first and last day of `months` whole calendar months, from the first month that
+    starts after `end_date` (the next day when that is the 1st, else the next month's 1st)."""
+    first = pd.Timestamp(end_date).normalize() + pd.Timedelta(days=1)
+    if first.day != 1:
+        first = first + pd.offsets.MonthBegin(1)
+    starts = [first + pd.DateOffset(months=k) for k in range(months)]
+    return [(start, start + pd.offsets.MonthEnd(0)) for start in starts]
+
+
 def _days_between(start, ends: list[pd.Timestamp]) -> np.ndarray:
     """Days from `start` to each of `ends`."""
     return np.array([(end - pd.Timestamp(start)).days for end in ends], dtype=float)
@@ -209,11 +219,11 @@ def forecast_revenue(
     summary : as for `predict_customers`.
     parameters : `fit_parameters` output; lines without a fit are left out.
     segments : `customer_key`, `segment`; customers without a row are "Unsegmented".
-    settings : `forecast_months` (month k ends on the calibration end's day of month, k
-        calendar months later), the draws, interval and random state. Business lines whose
-        data end on different days are forecast over the same months, from the latest
-        calibration end: an earlier line's days in between are in neither its history nor
-        the forecast.
+    settings : `forecast_months` (whole calendar months, from the first that starts after
+        the latest calibration end; the days of a month already begun are in no period), the
+        draws, interval and random state. Business lines whose data end on different days are
+        forecast over the same months: a line's days between its calibration end and the
+        first month are in neither its history nor the forecast.
     total_segment : name of the rows summing every segment (customers in a segment of that
         name count in the total only).
 
@@ -285,10 +295,12 @@ def _line_forecast(
     months: int,
     chunk_size: int,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """One business line's expected revenue and purchases in the months after `start`,
-    (draws, segments, months); its customers are observed until `observed_until` (<= start)."""
-    ends = _days_between(observed_until, _months_after(start, months))
-    gap = (start - observed_until).days
+    """One business line's expected revenue and purchases in the calendar months after `start`
+    (`calendar_months`), (draws, segments, months); its customers are observed until
+    `observed_until` (<= start)."""
+    periods = calendar_months(start, months)
+    ends = _days_between(observed_until, [last for _, last in periods])
+    gap = (periods[0][0] - pd.Timedelta(days=1) - observed_until).days
     if gap:
         monthly = np.diff(lp.if_alive(np.concatenate([[gap], ends])), axis=1)
     else:
@@ -324,21 +336,20 @@ def _forecast_frame(
     """One row per segment and month from the (draws, segments, months) totals; intervals over
     the draws unless `interval` is None (no draws)."""
     months = revenue.shape[2]
-    ends = _months_after(start, months)
+    periods = calendar_months(start, months)
     records = []
     for name, g in code.items():
         if interval is not None:
             low, high = _quantiles(revenue[:, g], interval)
         else:
             low = high = np.full(months, np.nan)
-        for k in range(months):
-            period_start = (start if k == 0 else ends[k - 1]) + pd.Timedelta(days=1)
+        for k, (period_start, period_end) in enumerate(periods):
             records.append(
                 {
                     "segment": name,
                     "month_number": k + 1,
                     "period_start_date": period_start.date(),
-                    "period_end_date": ends[k].date(),
+                    "period_end_date": period_end.date(),
                     "customers": int(customers[g]),
                     "expected_purchases": purchases[0, g, k],
                     "expected_revenue": revenue[0, g, k],

@@ -159,7 +159,7 @@ def test_revenue_forecast_and_backtest_are_built(warehouse: Path) -> None:
     parts = by.loc["Insiders", "expected_revenue"] + by.loc["Other customers", "expected_revenue"]
     assert (total["expected_revenue"] - parts).abs().max() <= 0.02  # rounded to cents
     customers = query(warehouse, "select count(*) from marts.customer_lifetime_value")
-    assert total["customers"].iloc[0] == customers.iloc[0, 0]
+    assert total["customer_count"].iloc[0] == customers.iloc[0, 0]
     lines = query(warehouse, "select distinct business_line from marts.clv_model_parameters")
     backtest = query(warehouse, "select * from marts.clv_backtest")
     assert len(backtest) == 2 * len(lines) == 4
@@ -171,9 +171,12 @@ def test_revenue_forecast_and_backtest_are_built(warehouse: Path) -> None:
     ).set_index("business_line")["calibration_end_date"]
     assert ends.index.is_unique
     assert (backtest["holdout_end_date"] == backtest["business_line"].map(ends)).all()
-    # the forecast's months start after the latest line's calibration end
+    # the forecast's calendar months start with the first after the latest calibration end
     first_day = pd.Timestamp(forecast["period_start_date"].min())
-    assert first_day == pd.Timestamp(ends.max()) + pd.Timedelta(days=1)
+    latest = pd.Timestamp(ends.max())
+    assert first_day.day == 1 and latest < first_day <= latest + pd.offsets.MonthBegin(1)
+    last_days = pd.to_datetime(forecast["period_end_date"])
+    assert (last_days.dt.is_month_end).all()
 
 
 @pytest.fixture(scope="module")
@@ -245,7 +248,10 @@ def test_demo_predictions_rank_customers_as_well_as_the_planted_model(
     gg_params = (gg["p"], gg["q"], gg["gamma"])
     data = retail_truth.astype({"mean_repeat_purchase_amount": float, "clv_12_months": float})
     assert len(data) == world.manifest["n_retail_customers"]
-    x, t_x, age = (data[c].astype(float) for c in ("frequency", "recency_days", "age_days"))
+    x, t_x, age = (
+        data[c].astype(float)
+        for c in ("repeat_purchase_count", "first_to_last_purchase_days", "days_since_first_purchase")
+    )
     spend = data["mean_repeat_purchase_amount"]
     oracle = {
         "expected_purchases_180_days": (

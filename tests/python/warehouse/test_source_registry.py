@@ -97,7 +97,7 @@ REGISTRY_ENTRY = """        {
         },
 """
 
-CUSTOMERS_COLUMN = """      - name: zendesk_records
+CUSTOMERS_COLUMN = """      - name: zendesk_record_count
         data_type: bigint
         description: Zendesk tickets.
 """
@@ -153,7 +153,7 @@ def test_a_table_added_to_the_registry_is_reconciled_quarantined_and_resolved(
     # a new source is one more per-tool count in customers: its contract names it
     contract = project / "models" / "marts" / "identity" / "_identity__models.yml"
     text = contract.read_text()
-    anchor = "      - name: total_records\n"
+    anchor = "      - name: record_count\n"
     contract.write_text(text.replace(anchor, CUSTOMERS_COLUMN + anchor, 1))
     raw = tmp_path / "raw" / "zendesk"
     raw.mkdir(parents=True)
@@ -202,7 +202,10 @@ def test_a_table_added_to_the_registry_is_reconciled_quarantined_and_resolved(
     ]
     assert resolved[0][1] == resolved[1][1] != resolved[2][1]
     assert sorted(
-        query(database, "select zendesk_records from marts.customers where zendesk_records > 0")
+        query(
+            database,
+            "select zendesk_record_count from marts.customers where zendesk_record_count > 0",
+        )
     ) == [(1,), (2,)]
 
 

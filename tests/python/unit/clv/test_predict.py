@@ -110,17 +110,42 @@ def test_forecast_totals_add_up_to_the_customer_expectations(
     parts = by.loc["Insiders", "expected_revenue"] + by.loc["Other customers", "expected_revenue"]
     assert total.to_numpy() == pytest.approx(parts.to_numpy())
     assert by.loc["All customers", "customers"].iloc[0] == len(sample)
-    # six months of expected revenue = each customer's expectation to the sixth month's end
+    # six calendar months of expected revenue = each customer's expectation to the sixth
+    # month's last day less that to the eve of the first month
     bg, gg = clv.fits_from_parameters(simulated_parameters)["simulated"]
     end = pd.Timestamp(sample["calibration_end_date"].iloc[0])
-    horizon = (end + pd.DateOffset(months=6) - end).days
-    per_customer = clv.expected_purchases(
-        bg.params, horizon, sample["frequency"], sample["recency_days"], sample["age_days"]
-    ) * clv.expected_spend(gg.params, sample["frequency"], sample["mean_repeat_purchase_amount"])
-    assert total.sum() == pytest.approx(per_customer.sum())
+    first_day, _ = clv.calendar_months(end, 6)[0]
+    _, last_day = clv.calendar_months(end, 6)[-1]
+
+    def per_customer(days: int) -> pd.Series:
+        return clv.expected_purchases(
+            bg.params, days, sample["frequency"], sample["recency_days"], sample["age_days"]
+        ) * clv.expected_spend(
+            gg.params, sample["frequency"], sample["mean_repeat_purchase_amount"]
+        )
+
+    before = (first_day - pd.Timedelta(days=1) - end).days
+    assert total.sum() == pytest.approx(
+        per_customer((last_day - end).days).sum() - per_customer(before).sum()
+    )
     assert (forecast["expected_revenue_lower"] <= forecast["expected_revenue"]).all()
     assert (forecast["expected_revenue"] <= forecast["expected_revenue_upper"]).all()
-    assert forecast["period_start_date"].iloc[0] == (end + pd.Timedelta(days=1)).date()
+    assert forecast["period_start_date"].iloc[0] == first_day.date()
+    assert first_day.day == 1 and first_day > end and (first_day - end).days <= 31
+
+
+def test_calendar_months_are_whole_months_after_the_end_date() -> None:
+    """Month 1 starts on the day after the end when that is the 1st, else on the next 1st."""
+    assert clv.calendar_months(pd.Timestamp("2011-06-30"), 2) == [
+        (pd.Timestamp("2011-07-01"), pd.Timestamp("2011-07-31")),
+        (pd.Timestamp("2011-08-01"), pd.Timestamp("2011-08-31")),
+    ]
+    months = clv.calendar_months(pd.Timestamp("2011-12-09"), 3)
+    assert [(a.date().isoformat(), b.date().isoformat()) for a, b in months] == [
+        ("2012-01-01", "2012-01-31"),
+        ("2012-02-01", "2012-02-29"),
+        ("2012-03-01", "2012-03-31"),
+    ]
 
 
 def test_lines_ending_on_different_days_are_forecast_over_the_same_months(
@@ -147,7 +172,9 @@ def test_lines_ending_on_different_days_are_forecast_over_the_same_months(
         summary, parameters, segments, ClvSettings.from_project(draws=0)
     )
     total = forecast[forecast["segment"] == "All customers"]
-    assert total["period_start_date"].iloc[0] == (end + pd.Timedelta(days=1)).date()
+    first_day, _ = clv.calendar_months(end, 6)[0]
+    _, last_day = clv.calendar_months(end, 6)[-1]
+    assert total["period_start_date"].iloc[0] == first_day.date()
     bg, gg = clv.fits_from_parameters(simulated_parameters)["simulated"]
 
     def expected(rows: pd.DataFrame, days: float) -> float:
@@ -159,6 +186,12 @@ def test_lines_ending_on_different_days_are_forecast_over_the_same_months(
         )
         return float((purchases * spend).sum())
 
-    horizon = (end + pd.DateOffset(months=6) - end).days
-    six_months = expected(later, horizon) + expected(earlier, horizon + 10) - expected(earlier, 10)
+    horizon = (last_day - end).days
+    before = (first_day - pd.Timedelta(days=1) - end).days
+    six_months = (
+        expected(later, horizon)
+        - expected(later, before)
+        + expected(earlier, horizon + 10)
+        - expected(earlier, before + 10)
+    )
     assert total["expected_revenue"].astype(float).sum() == pytest.approx(six_months, rel=1e-6)
