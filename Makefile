@@ -7,7 +7,12 @@ CUSTOMERS ?= 5000
 SEED ?= 42
 export DBT_PROFILES_DIR := $(CURDIR)
 
-.PHONY: demo test test-fast install lint lint-python format benchmark docs clean
+# Older DuckDB readers the serving store must open (tests/python/warehouse/test_serving.py): the
+# CLI of the oldest 1.x line PyPI still serves and of today's, and the Python package 1.1.3.
+COMPAT := $(VENV)/compat
+COMPAT_READERS := duckdb-cli-1.4.4 duckdb-cli-1.5.6 duckdb-1.1.3
+
+.PHONY: demo test test-fast install compat-readers lint lint-python format benchmark docs clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +22,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 install: $(VENV)/.installed
+
+$(COMPAT)/.installed: | $(BIN)/python
+	for reader in $(COMPAT_READERS); do \
+		$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps \
+			--target $(COMPAT)/$$reader "$$(echo $$reader | sed 's/-\([0-9][0-9.]*\)$$/==\1/')" || exit 1; \
+	done
+	find $(COMPAT) -name duckdb -type f -exec chmod +x {} +
+	touch $@
+
+compat-readers: $(COMPAT)/.installed
 
 demo: install
 	$(BIN)/hvc demo --customers $(CUSTOMERS) --seed $(SEED)
@@ -32,7 +47,7 @@ format: install
 	$(BIN)/ruff format src tests/python scripts python_models
 	$(BIN)/ruff check --fix src tests/python scripts python_models
 
-test: lint
+test: lint compat-readers
 	$(BIN)/pytest
 
 test-fast: lint-python

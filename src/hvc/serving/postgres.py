@@ -2,14 +2,20 @@
 with one transaction.
 
 Each serving schema `s` is loaded as `s__incoming` (COPY of CSV that DuckDB writes), with the
-same comments as the DuckDB store. The swap takes the old tables' locks, drops the old schemas
-and renames the new ones, and commits: a query sees the old set or the new, never a mix. It
-waits at most `lock_timeout` for readers to finish, then lets go and tries again, so a long
-dashboard query delays a publish but is never cut off, and never deadlocks with it.
+same comments as the DuckDB store. The swap takes every old table's lock at once, drops the old
+schemas, renames the new ones and commits: a query or a transaction that has read an old table
+holds its lock, so it finishes on the old set; one that comes after reads the new set; none sees
+a mix. The locks are asked for without waiting (NOWAIT): while any reader holds an old table,
+the swap lets go of what it took and tries again a few milliseconds later, so a dashboard query
+is never queued behind a publish, cut off, or deadlocked with it; it delays the swap instead.
+(A repeatable-read transaction that took its snapshot before the new tables were loaded, and
+reads them only after the swap, finds them empty: Postgres's rule for tables created after a
+snapshot. Dashboards' short transactions do not.)
 """
 
 from __future__ import annotations
 
+import random
 import tempfile
 import time
 from collections.abc import Callable
@@ -57,8 +63,7 @@ def publish_postgres(
     tables: list[ServedTable],
     grant_to: str | None = None,
     progress: Callable[[str], None] = lambda message: None,
-    lock_timeout_ms: int = 1000,
-    swap_attempts: int = 60,
+    swap_seconds: float = 120.0,
 ) -> info.BuildRun:
     """Publish the served tables of `build_file` to the Postgres database at `url`.
 
@@ -92,7 +97,7 @@ def publish_postgres(
                         pg.execute(
                             f"grant select on all tables in schema {incoming} to {quote(grant_to)}"
                         )
-            _swap(pg, schemas, lock_timeout_ms, swap_attempts)
+            _swap(pg, schemas, swap_seconds)
     finally:
         con.close()
     return run
@@ -167,15 +172,19 @@ def _load_build_tables(pg, run: info.BuildRun, files: list[tuple]) -> None:
             pg.execute(f"comment on column {schema}.{name}.{column} is {literal(text)}")
 
 
-def _swap(pg, schemas: list[str], lock_timeout_ms: int, attempts: int) -> None:
-    """Swap the incoming schemas in, in one transaction: lock the old tables (waiting at most
-    `lock_timeout_ms` for readers), drop the old schemas, rename the new."""
+def _swap(pg, schemas: list[str], seconds: float) -> None:
+    """Swap the incoming schemas in, in one transaction: lock every old table without waiting,
+    drop the old schemas, rename the new; while readers hold old tables, try again (for at most
+    `seconds`)."""
     import psycopg
 
-    for attempt in range(1, attempts + 1):
+    pause = random.Random(0)
+    deadline = time.monotonic() + seconds
+    attempts = 0
+    while True:
+        attempts += 1
         try:
             with pg.transaction():
-                pg.execute(f"set local lock_timeout = {int(lock_timeout_ms)}")
                 old = pg.execute(
                     "select quote_ident(schemaname) || '.' || quote_ident(tablename) "
                     "from pg_tables where schemaname = any(%s) order by 1",
@@ -183,14 +192,16 @@ def _swap(pg, schemas: list[str], lock_timeout_ms: int, attempts: int) -> None:
                 ).fetchall()
                 if old:
                     names = ", ".join(name for (name,) in old)
-                    pg.execute(f"lock table {names} in access exclusive mode")
+                    pg.execute(f"lock table {names} in access exclusive mode nowait")
                 for schema in schemas:
                     pg.execute(f"drop schema if exists {quote(schema)} cascade")
                     pg.execute(f"alter schema {quote(schema + INCOMING)} rename to {quote(schema)}")
             return
-        except (psycopg.errors.LockNotAvailable, psycopg.errors.DeadlockDetected):
-            time.sleep(min(0.05 * attempt, 1.0))
+        except psycopg.errors.LockNotAvailable:
+            if time.monotonic() > deadline:
+                break
+            time.sleep(pause.uniform(0.002, 0.02))
     raise PostgresError(
-        f"readers held the served tables for {attempts} tries of {lock_timeout_ms} ms: the new "
+        f"readers held the served tables through {attempts} tries in {seconds:.0f} s: the new "
         f"build waits in schemas *{INCOMING}; publish again when the dashboards are quieter"
     )

@@ -250,7 +250,11 @@ def test_demo_predictions_rank_customers_as_well_as_the_planted_model(
     assert len(data) == world.manifest["n_retail_customers"]
     x, t_x, age = (
         data[c].astype(float)
-        for c in ("repeat_purchase_count", "first_to_last_purchase_days", "days_since_first_purchase")
+        for c in (
+            "repeat_purchase_count",
+            "first_to_last_purchase_days",
+            "days_since_first_purchase",
+        )
     )
     spend = data["mean_repeat_purchase_amount"]
     oracle = {
