@@ -134,9 +134,11 @@ def summarise(database: Path) -> str:
         }
         customers = con.execute(_CUSTOMERS_SQL).fetchone()
         records = con.execute(_RECORDS_SQL).fetchone()
+        build = _build_line(con)
     reconciliation = rows["reconciliation"]
     parts = [
         f"Warehouse: {database}",
+        build,
         "",
         "Raw rows and where they went:",
         _table(
@@ -162,6 +164,23 @@ def summarise(database: Path) -> str:
         f"Open it: duckdb {database}  (or python: duckdb.connect('{database}', read_only=True))",
     ]
     return "\n".join(parts)
+
+
+def _build_line(con: duckdb.DuckDBPyConnection) -> str:
+    """The last build of the warehouse (data_quality.build_runs), or why it is not one to
+    publish: killed midway (its tables mix two builds), partial, or with errors."""
+    from hvc.serving.build_info import NotPublishable, last_build
+
+    catalog = con.execute("select current_database()").fetchone()[0]
+    try:
+        run = last_build(con, f'"{catalog}"')
+    except NotPublishable as problem:
+        return f"Last build: {problem}."
+    return (
+        f"Last build: {run.build_id}, finished {run.finished_at:%Y-%m-%d %H:%M:%S} UTC "
+        f"({run.models_built:,} models, {run.tests_passed:,} tests passed, "
+        f"{run.tests_warned:,} warned)."
+    )
 
 
 def _identity_parts(rows: dict[str, list[tuple]], customers: tuple, records: tuple) -> list[str]:

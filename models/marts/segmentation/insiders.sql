@@ -73,6 +73,7 @@ insiders as (
 final as (
     select
         cast(insiders.customer_key as varchar) as customer_key,
+        {{ customer_number('insiders.customer_key') }} as customer_number,
         cast(insiders.business_line as varchar) as business_line,
         cast(
             row_number() over (

@@ -18,6 +18,7 @@ class Recorded:
         self.command: list[str] = []
         self.env: dict[str, str] = {}
         self.raw_files: list[str] | None = None
+        self.published: list[tuple[Path, Path | None, Path]] = []
 
     def __call__(self, command: list[str], env: dict[str, str], cwd: Path) -> int:
         self.command, self.env = command, env
@@ -44,10 +45,26 @@ def recorded(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Recorded:
     """Run `hvc` without dbt: the dbt command is recorded instead, from `tmp_path`."""
     record = Recorded()
     monkeypatch.setattr(dbt.subprocess, "call", record)
+    monkeypatch.setattr(
+        cli, "publish", lambda *args, **kwargs: record.published.append(args[:3]) or 0
+    )
     monkeypatch.delenv("HVC_RAW_DIR", raising=False)
     monkeypatch.delenv("HVC_DUCKDB_PATH", raising=False)
     monkeypatch.chdir(tmp_path)
     return record
+
+
+def test_a_full_build_is_published_and_a_partial_one_is_not(
+    recorded: Recorded, tmp_path: Path
+) -> None:
+    assert cli.main(["build", "--warehouse", "w.duckdb", "--target-path", "t"]) == 0
+    # dbt runs in the project folder, so a relative target path is the project's
+    assert recorded.published == [
+        (tmp_path / "w.duckdb", tmp_path / "w.serving.duckdb", dbt.PROJECT_DIR / "t")
+    ]
+    assert cli.main(["build", "--warehouse", "w.duckdb", "--select", "customers"]) == 0
+    assert cli.main(["build", "--warehouse", "w.duckdb", "--no-publish"]) == 0
+    assert len(recorded.published) == 1
 
 
 def retail_file(folder: Path, name: str = "Online_Retail.parquet") -> Path:

@@ -136,6 +136,12 @@ def test_the_store_holds_the_served_marts_without_pii_or_tool_ids(
     assert {"customer_number", "contact_email_count"} <= set(stored[("analytics", "customers")])
 
 
+def test_the_serving_exposure_lists_every_served_mart(manifest: dict) -> None:
+    exposure = manifest["exposures"]["exposure.hvc.bi_serving_store"]
+    depends = {node.split(".")[-1] for node in exposure["depends_on"]["nodes"]}
+    assert depends == {table.source_name for table in served_tables(manifest)}
+
+
 def _readers() -> list[tuple[str, list[str], dict[str, str]]]:
     """The older DuckDB readers `make test` installs (compat-readers): name, command, env."""
     readers = []
@@ -424,3 +430,49 @@ def test_postgres_readers_see_the_old_or_the_new_build_never_a_mix(
     assert not errors, errors
     assert set(seen) <= set(builds.values()), set(seen) - set(builds.values())
     assert set(seen) == set(builds.values())
+
+
+# --- The semantic layer --------------------------------------------------------------------
+
+
+def test_the_semantic_layer_metrics_equal_the_marts(warehouse: Path, tmp_path: Path) -> None:
+    """MetricFlow (`mf query`) on the build's semantic manifest gives the marts' own totals."""
+    from helpers.project_copy import copy_project
+
+    project = copy_project(tmp_path / "project")
+    (project / "target").mkdir()
+    shutil.copy(warehouse.parent / "target" / "semantic_manifest.json", project / "target")
+    build = tmp_path / "build.duckdb"
+    shutil.copy(warehouse, build)
+    out = tmp_path / "metrics.csv"
+    done = subprocess.run(
+        [str(Path(sys.executable).with_name("mf")), "query", "--metrics",
+         "customers,net_revenue,adjusted_revenue,support_cost,insiders_share,expected_revenue",
+         "--csv", str(out)],
+        cwd=project,
+        env=dbt_env(database=build, extra={"DBT_PROFILES_DIR": str(project)}),
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    import pandas as pd
+
+    metrics = pd.read_csv(out).iloc[0]
+    expected = read(
+        build,
+        """
+        select
+            (select count(*) from marts.customer_value),
+            (select sum(net_amount) from marts.orders),
+            (select sum(adjusted_revenue) from marts.customer_value),
+            (select sum(support_cost) from marts.customer_value),
+            (select avg(cast(is_insider as integer)) from marts.customer_segments),
+            (select sum(expected_revenue) from marts.revenue_forecast
+             where segment = 'All customers')
+        """,
+    )[0]
+    names = ["customers", "net_revenue", "adjusted_revenue", "support_cost", "insiders_share"]
+    for name, value in zip([*names, "expected_revenue"], expected, strict=True):
+        assert float(metrics[name]) == pytest.approx(float(value), rel=1e-9), name
