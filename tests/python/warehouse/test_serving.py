@@ -442,7 +442,9 @@ def test_the_semantic_layer_metrics_equal_the_marts(warehouse: Path, tmp_path: P
     project = copy_project(tmp_path / "project")
     (project / "target").mkdir()
     shutil.copy(warehouse.parent / "target" / "semantic_manifest.json", project / "target")
-    build = tmp_path / "build.duckdb"
+    # the semantic manifest names the build file's catalog (its file name): keep the name
+    build = tmp_path / "copy" / warehouse.name
+    build.parent.mkdir()
     shutil.copy(warehouse, build)
     out = tmp_path / "metrics.csv"
     done = subprocess.run(
