@@ -26,7 +26,9 @@ measured on the revenue after it, against the same number of top past spenders.
 Modules: `settings`; `features` (transformed and scaled, per business line); `candidates`
 (what is tried, and fitting it); `stability`; `selection` (scores and the rule); `labels`
 (numbered by value, named, the Insiders); `segments` (every customer assigned); and the
-Insiders explained: `comparison`, `eligibility`, `summary`, `backtest`.
+Insiders explained: `comparison`, `eligibility`, `summary`, `backtest`; and the Insiders over
+time: `history` (segments at every period end, matched to the period before, and membership
+rules with hysteresis).
 """
 
 from hvc import IMPORT_LOCK
@@ -46,6 +48,17 @@ with IMPORT_LOCK:
         scale_features,
         split_lines,
         transform_features,
+    )
+    from hvc.segmentation.history import (
+        MEMBERSHIP_COLUMNS,
+        MEMBERSHIP_SCHEMA,
+        PERIOD_SEGMENT_COLUMNS,
+        PERIOD_SEGMENT_SCHEMA,
+        InsidersHistorySettings,
+        as_arrow,
+        match_segments,
+        membership_history,
+        period_segments,
     )
     from hvc.segmentation.labels import (
         INSIDERS,
@@ -70,6 +83,11 @@ __all__ = [
     "FEATURES",
     "INPUT_COLUMNS",
     "INSIDERS",
+    "MEMBERSHIP_COLUMNS",
+    "MEMBERSHIP_SCHEMA",
+    "PERIOD_SEGMENT_COLUMNS",
+    "PERIOD_SEGMENT_SCHEMA",
+    "InsidersHistorySettings",
     "INSIDER_RULES",
     "METHODS",
     "RULE_FEATURES",
@@ -82,14 +100,18 @@ __all__ = [
     "Candidate",
     "FittedSegmenter",
     "SegmentationSettings",
+    "as_arrow",
     "backtest_insiders",
     "choose_candidate",
     "compare_revenue",
     "cut_tree_at",
     "eligibility_rule",
     "insider_flags",
+    "match_segments",
+    "membership_history",
     "name_segments",
     "order_segments",
+    "period_segments",
     "prepare_line",
     "scale_features",
     "segment_and_select",

@@ -1,0 +1,137 @@
+"""The Insiders over time in the built warehouse: membership at every period end by the rules,
+migration that sums to the population, and a history that a later build extends without
+rewriting."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from helpers.warehouse import run_dbt
+
+HISTORY_STEP = [
+    "int_value__as_of",
+    "int_value__customer_as_of",
+    "int_segmentation__period_features",
+    "int_segmentation__period_segments",
+    "int_segmentation__insiders_membership",
+    "insiders_membership_history",
+]
+
+
+def query(database: Path, sql: str) -> pd.DataFrame:
+    with duckdb.connect(str(database), read_only=True) as con:
+        return con.execute(sql).df()
+
+
+def test_membership_follows_the_rules_period_by_period(warehouse: Path) -> None:
+    history = query(
+        warehouse,
+        "select * from marts.insiders_membership_history "
+        "order by business_line, customer_key, period_end_date",
+    )
+    segments = query(warehouse, "select * from intermediate.int_segmentation__period_segments")
+    assert set(history["event"]) == {"entered", "stayed", "removed"}
+    # every eligible customer is an Insider at that period end; a removal is never eligible
+    eligible = segments[segments["is_eligible"]]
+    merged = eligible.merge(history, on=["business_line", "customer_key", "period_end_date"])
+    assert len(merged) == len(eligible) and merged["is_insider"].all()
+    assert not history.loc[history["event"] == "removed", "is_insider"].any()
+    # a customer's events alternate: entered, then stayed..., then removed, then entered again
+    for _, rows in history.groupby(["business_line", "customer_key"]):
+        previous = None
+        for event in rows["event"]:
+            expected = {None: {"entered"}, "entered": {"stayed", "removed"}}
+            expected |= {"stayed": {"stayed", "removed"}, "removed": {"entered"}}
+            assert event in expected[previous]
+            previous = event
+    # segment 1 is the most valuable segment at every period end
+    profile = query(warehouse, "select * from marts.segment_history")
+    top = profile.loc[
+        profile.groupby(["business_line", "period_end_date"])["median_adjusted_revenue"].idxmax()
+    ]
+    assert (top["segment_id"] == 1).all()
+
+
+def test_migration_sums_to_the_customers_of_each_later_period(warehouse: Path) -> None:
+    migration = query(warehouse, "select * from marts.segment_migration")
+    population = query(
+        warehouse,
+        "select business_line, period_end_date, count(*) as customers "
+        "from intermediate.int_segmentation__period_segments group by all",
+    )
+    sums = migration.groupby(["business_line", "period_end_date"], as_index=False)[
+        "customer_count"
+    ].sum()
+    joined = sums.merge(population, on=["business_line", "period_end_date"], how="right")
+    first = population.groupby("business_line")["period_end_date"].transform("min")
+    later = joined[joined["period_end_date"] != first.loc[joined.index]]
+    assert (later["customer_count"] == later["customers"]).all()
+    assert len(later) == len(population) - population["business_line"].nunique()
+
+
+def test_a_later_build_appends_periods_and_never_rewrites_earlier_ones(
+    warehouse: Path, tmp_path: Path
+) -> None:
+    """Built at an as-of day one month earlier, then at the full data: the second build adds
+    one period end per line, and every row of the first stays as the first build wrote it."""
+    build = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, build)
+    as_of = query(build, "select max(as_of_at) as at from intermediate.int_value__as_of")
+    # the last day of the month before the latest as-of day: one month less of data
+    month_earlier = (pd.Timestamp(as_of["at"].iloc[0]).replace(day=1) - pd.Timedelta(days=1)).date()
+    workdir = build.parent
+    first = run_dbt(
+        ["build", "--select", *HISTORY_STEP, "--full-refresh"],
+        workdir,
+        raw_dir=None,
+        variables={"as_of_date": month_earlier.isoformat()},
+    )
+    assert first.returncode == 0, first.output[-4000:]
+    before = query(build, "select * from marts.insiders_membership_history")
+    second = run_dbt(["build", "--select", *HISTORY_STEP], workdir, raw_dir=None)
+    assert second.returncode == 0, second.output[-4000:]
+    after = query(build, "select * from marts.insiders_membership_history")
+    with duckdb.connect(str(build)) as con:
+        con.register("before_rows", before)
+        con.register("after_rows", after)
+        earlier = (
+            "select * from after_rows where (business_line, period_end_date) in "
+            "(select (business_line, period_end_date) from before_rows)"
+        )
+        kept = con.execute(
+            f"select count(*) from (select * from before_rows except all {earlier})"
+        ).fetchone()[0]
+        extra = con.execute(
+            f"select count(*) from ({earlier} except all select * from before_rows)"
+        ).fetchone()[0]
+    assert kept == 0 and extra == 0 and len(before) > 0
+    last = before.groupby("business_line")["period_end_date"].max()
+    new = after[after["period_end_date"] > after["business_line"].map(last)]
+    assert (new.groupby("business_line")["period_end_date"].nunique() == 1).all()
+    # a line whose data end mid-month gains no complete month, the other one
+    assert len(new) > 0 and set(new["business_line"]) <= set(last.index)
+    assert before["published_by_build_id"].nunique() == 1
+    assert (new["published_by_build_id"] != before["published_by_build_id"].iloc[0]).all()
+
+
+@pytest.mark.parametrize("period", ["quarter"])
+def test_quarterly_periods_end_on_quarter_ends(warehouse: Path, tmp_path: Path, period) -> None:
+    build = tmp_path / "warehouse.duckdb"
+    shutil.copy(warehouse, build)
+    run = run_dbt(
+        ["run", "--select", "int_segmentation__period_features"],
+        tmp_path,
+        raw_dir=None,
+        variables={"insiders_period": period, "insiders_history_periods": 3},
+    )
+    assert run.returncode == 0, run.output[-4000:]
+    ends = query(
+        build, "select distinct period_end_date from intermediate.int_segmentation__period_features"
+    )["period_end_date"]
+    dates = pd.to_datetime(ends)
+    assert dates.dt.is_quarter_end.all() and dates.nunique() <= 6
