@@ -135,3 +135,71 @@ def test_quarterly_periods_end_on_quarter_ends(warehouse: Path, tmp_path: Path, 
     )["period_end_date"]
     dates = pd.to_datetime(ends)
     assert dates.dt.is_quarter_end.all() and dates.nunique() <= 6
+
+
+def test_real_online_retail_has_a_monthly_history_over_2011(real_online_retail_build: Path) -> None:
+    """The real Online Retail file (Dec 2010 to 9 Dec 2011): twelve complete months, each
+    with customers entering, staying and leaving, and migration that sums to each month's
+    population (the README quotes these figures)."""
+    history = query(
+        real_online_retail_build,
+        """
+        select period_end_date,
+            count(*) filter (where event = 'entered') as entered,
+            count(*) filter (where event = 'stayed') as stayed,
+            count(*) filter (where event = 'removed') as removed,
+            count(*) filter (where is_insider) as insiders
+        from marts.insiders_membership_history
+        group by all order by all
+        """,
+    )
+    ends = pd.to_datetime(history["period_end_date"])
+    assert ends.dt.strftime("%Y-%m").tolist() == ["2010-12"] + [
+        f"2011-{month:02d}" for month in range(1, 12)
+    ]
+    assert (history["insiders"] == history["entered"] + history["stayed"]).all()
+    assert (history["entered"].iloc[1:] > 0).all() and (history["removed"].iloc[2:] > 0).all()
+    sums = query(
+        real_online_retail_build,
+        """
+        select migration.period_end_date, sum(migration.customer_count) as moved,
+            any_value(population.customers) as customers
+        from marts.segment_migration as migration
+        inner join (
+            select period_end_date, count(*) as customers
+            from intermediate.int_segmentation__period_segments group by all
+        ) as population using (period_end_date)
+        group by all
+        """,
+    )
+    assert len(sums) == 11 and (sums["moved"] == sums["customers"]).all()
+
+
+def test_the_experiment_holds_out_a_stable_random_share_and_reads_out_when_it_can(
+    warehouse: Path,
+) -> None:
+    import hashlib
+    import math
+
+    groups = query(warehouse, "select * from marts.insiders_experiment_groups")
+    entered = query(
+        warehouse,
+        "select count(*) as n from marts.insiders_membership_history where event = 'entered'",
+    )["n"].iloc[0]
+    assert len(groups) == entered > 0
+    # the draw is the MD5 of customer and period: recomputed here, the same groups
+    for row in groups.head(50).itertuples():
+        text = f"{row.customer_key}:{pd.Timestamp(row.period_end_date).date().isoformat()}"
+        draw = int(hashlib.md5(text.encode()).hexdigest()[:8], 16) / 2**32
+        assert draw == pytest.approx(row.draw)
+        assert row.experiment_group == ("control" if draw < 0.1 else "treatment")
+    share = (groups["experiment_group"] == "control").mean()
+    assert abs(share - 0.1) <= 4 * math.sqrt(0.1 * 0.9 / len(groups))
+    experiment = query(warehouse, "select * from marts.insiders_experiment")
+    waiting = experiment["status"] == "waiting for the outcome period"
+    assert waiting.sum() == experiment["business_line"].nunique()  # each line's last period
+    read = experiment[experiment["status"] == "read out"]
+    assert read["revenue_difference"].notna().all()
+    assert experiment.loc[experiment["status"] != "read out", "revenue_difference"].isna().all()
+    assert (read["difference_ci_lower"] <= read["difference_ci_upper"]).all()
+    assert (experiment["required_new_insider_count"] > 0).all()
