@@ -203,3 +203,30 @@ def test_the_experiment_holds_out_a_stable_random_share_and_reads_out_when_it_ca
     assert experiment.loc[experiment["status"] != "read out", "revenue_difference"].isna().all()
     assert (read["difference_ci_lower"] <= read["difference_ci_upper"]).all()
     assert (experiment["required_new_insider_count"] > 0).all()
+
+
+def test_every_segment_has_an_action_and_the_audiences_hold_who_the_rules_say(
+    warehouse: Path,
+) -> None:
+    actions = query(warehouse, "select * from marts.segment_actions")
+    segments = query(
+        warehouse,
+        "select business_line, segment_id, count(*) as n from marts.customer_segments group by all",
+    )
+    by_segment = actions[actions["audience_type"] == "segment"].merge(
+        segments, on=["business_line", "segment_id"], how="outer"
+    )
+    assert (by_segment["customer_count"] == by_segment["n"]).all()
+    assert set(actions.loc[actions["audience"] == "Insiders", "action"]) == {
+        "Early access and loyalty perks"
+    }
+    upsell = query(
+        warehouse,
+        """
+        select count(*) as n from marts.license_propensity
+        inner join marts.customer_segments using (customer_key)
+        where is_predicted_buyer and not has_license_3
+        """,
+    )["n"].iloc[0]
+    assert actions.loc[actions["action"] == "License 3 upsell", "customer_count"].sum() == upsell
+    assert (actions["value_at_stake"] >= 0).all()
