@@ -67,6 +67,7 @@ with IMPORT_LOCK:
         name_segments,
         order_segments,
     )
+    from hvc.segmentation.macro import MACRO_KPIS, MACRO_SEGMENT_COLUMNS, macro_segments
     from hvc.segmentation.segments import SEGMENT_COLUMNS, segment_and_select, segment_customers
     from hvc.segmentation.selection import (
         SELECTION_COLUMNS,
@@ -83,6 +84,8 @@ __all__ = [
     "FEATURES",
     "INPUT_COLUMNS",
     "INSIDERS",
+    "MACRO_KPIS",
+    "MACRO_SEGMENT_COLUMNS",
     "MEMBERSHIP_COLUMNS",
     "MEMBERSHIP_SCHEMA",
     "PERIOD_SEGMENT_COLUMNS",
@@ -107,6 +110,7 @@ __all__ = [
     "cut_tree_at",
     "eligibility_rule",
     "insider_flags",
+    "macro_segments",
     "match_segments",
     "membership_history",
     "name_segments",

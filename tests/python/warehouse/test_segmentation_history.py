@@ -8,6 +8,7 @@ import shutil
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -230,3 +231,13 @@ def test_every_segment_has_an_action_and_the_audiences_hold_who_the_rules_say(
     )["n"].iloc[0]
     assert actions.loc[actions["action"] == "License 3 upsell", "customer_count"].sum() == upsell
     assert (actions["value_at_stake"] >= 0).all()
+
+
+def test_macro_segments_never_put_one_time_buyers_with_regulars(warehouse: Path) -> None:
+    macro = query(warehouse, "select * from marts.customer_macro_segments")
+    customers = query(warehouse, "select customer_key from marts.customers")
+    assert sorted(macro["customer_key"]) == sorted(customers["customer_key"])
+    tier = pd.cut(macro["order_count"], [-1, 0, 1, 3, np.inf], labels=["0", "1", "2-3", "4+"])
+    for column in ("loyalty_segment", "engagement_segment", "interest_segment", "value_segment"):
+        mixed = tier.groupby(macro[column], observed=True).nunique()
+        assert (mixed == 1).all(), mixed[mixed > 1]
