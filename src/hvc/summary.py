@@ -99,6 +99,44 @@ _QUERIES: dict[str, tuple[tuple[str, str] | None, str]] = {
         order by business_line, question_order
         """,
     ),
+    "history": (
+        ("marts", "insiders_membership_history"),
+        """
+        with latest as (
+            select business_line, max(period_end_date) as period_end_date
+            from marts.insiders_membership_history group by all
+        )
+        select history.business_line, history.period_end_date,
+            count(*) filter (where event = 'entered'),
+            count(*) filter (where event = 'stayed'),
+            count(*) filter (where event = 'removed'),
+            count(*) filter (where is_insider)
+        from marts.insiders_membership_history as history
+        inner join latest using (business_line, period_end_date)
+        group by all order by all
+        """,
+    ),
+    "actions": (
+        ("marts", "segment_actions"),
+        """
+        select business_line, audience, action, customer_count,
+            round(value_at_stake, 0)::bigint
+        from marts.segment_actions
+        order by value_at_stake desc, business_line, audience
+        limit 6
+        """,
+    ),
+    "experiment": (
+        ("marts", "insiders_experiment"),
+        """
+        select business_line, count(*) filter (where status = 'read out'),
+            count(*) filter (where status = 'read out'
+                and difference_ci_lower <= 0 and 0 <= difference_ci_upper),
+            max(required_new_insider_count)
+        from marts.insiders_experiment
+        group by all order by all
+        """,
+    ),
     "forecast": (
         ("marts", "revenue_forecast"),
         """
@@ -239,6 +277,29 @@ def _model_parts(rows: dict[str, list[tuple]]) -> list[str]:
         ]
     if rows["insiders"]:
         parts += ["", "Insiders:", _table(rows["insiders"], ("line", "question", "answer"))]
+    if rows["history"]:
+        parts += [
+            "",
+            "The Insiders at the last period end (insiders_membership_history):",
+            _table(
+                rows["history"],
+                ("line", "period end", "entered", "stayed", "removed", "Insiders"),
+            ),
+        ]
+    if rows["experiment"]:
+        parts += [
+            "The Insiders experiment (insiders_experiment; on past data an A/A check):",
+            _table(
+                rows["experiment"],
+                ("line", "periods read out", "interval holds 0", "new Insiders needed"),
+            ),
+        ]
+    if rows["actions"]:
+        parts += [
+            "",
+            "What marketing can do, by value at stake (segment_actions):",
+            _table(rows["actions"], ("line", "audience", "action", "customers", "at stake")),
+        ]
     if rows["forecast"]:
         parts += [
             "",
