@@ -119,7 +119,7 @@ _QUERIES: dict[str, tuple[tuple[str, str] | None, str]] = {
     "actions": (
         ("marts", "segment_actions"),
         """
-        select business_line, audience, action, customer_count,
+        select business_line, audience, recommended_action, customer_count,
             round(value_at_stake, 0)::bigint
         from marts.segment_actions
         order by value_at_stake desc, business_line, audience

@@ -18,7 +18,7 @@ buyers as (
     select
         kpis.customer_key,
         as_of.business_line,
-        value.order_count,
+        valued.order_count,
         kpis.repeat_order_count,
         kpis.average_days_between_orders,
         kpis.recency_days,
@@ -32,7 +32,7 @@ buyers as (
         cast(kpis.adjusted_revenue as double) as adjusted_revenue,
         cast(coalesce(lifetime.clv_12_months, 0) as double) as clv_12_months
     from {{ ref('customer_kpis') }} as kpis
-    inner join {{ ref('customer_value') }} as value on kpis.customer_key = value.customer_key
+    inner join {{ ref('customer_value') }} as valued on kpis.customer_key = valued.customer_key
     inner join {{ ref('int_value__customer_as_of') }} as as_of
         on kpis.customer_key = as_of.customer_key
     left join {{ ref('customer_lifetime_value') }} as lifetime

@@ -137,17 +137,25 @@ final as (
             ) as bigint
         ) as required_new_insider_count,
         readout.status,
-        {%- for column, expression in [
-            ('treatment_mean_revenue', 'readout.treatment_mean'),
-            ('control_mean_revenue', 'readout.control_mean'),
-            ('revenue_difference', 'readout.difference'),
-            ('difference_ci_lower', 'readout.difference - readout.margin'),
-            ('difference_ci_upper', 'readout.difference + readout.margin'),
-        ] %}
         cast(
-            case when readout.status = 'read out' then {{ expression }} end as decimal(18, 2)
-        ) as {{ column }}{{ ',' if not loop.last }}
-        {%- endfor %}
+            case when readout.status = 'read out' then readout.treatment_mean end as decimal(18, 2)
+        ) as treatment_mean_revenue,
+        cast(
+            case when readout.status = 'read out' then readout.control_mean end as decimal(18, 2)
+        ) as control_mean_revenue,
+        cast(
+            case when readout.status = 'read out' then readout.difference end as decimal(18, 2)
+        ) as revenue_difference,
+        cast(
+            case
+                when readout.status = 'read out' then readout.difference - readout.margin
+            end as decimal(18, 2)
+        ) as difference_ci_lower,
+        cast(
+            case
+                when readout.status = 'read out' then readout.difference + readout.margin
+            end as decimal(18, 2)
+        ) as difference_ci_upper
     from readout
     left join line_spread on readout.business_line = line_spread.business_line
     order by readout.business_line, readout.period_end_date

@@ -27,10 +27,10 @@
 with
 
 rules as (
-    {%- for rule, description, names in rules %}
+    {%- for kind, description, names in rules %}
         select
             {{ loop.index }} as rule_order,
-            {{ sql_string(rule) }} as rule,
+            {{ sql_string(kind) }} as rule_kind,
             {{ sql_string(description) }} as description,
             {{ sql_string(names) }} as vars
         {%- if not loop.last %}
@@ -42,7 +42,7 @@ rules as (
 final as (
     select
         cast(rule_order as integer) as rule_order,
-        cast(rule as varchar) as rule,
+        cast(rule_kind as varchar) as rule_kind,
         cast(description as varchar) as description,
         cast(vars as varchar) as vars
     from rules

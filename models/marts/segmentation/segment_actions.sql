@@ -22,7 +22,7 @@ lifetime as (
     from {{ ref('customer_lifetime_value') }}
 ),
 
-value as (
+valued as (
     select
         customer_key,
         net_revenue
@@ -51,7 +51,7 @@ customers as (
         segments.segment_id,
         segments.segment_name,
         segments.is_insider,
-        coalesce(value.net_revenue, 0) as net_revenue,
+        coalesce(valued.net_revenue, 0) as net_revenue,
         lifetime.probability_alive,
         coalesce(lifetime.clv_12_months, 0) as clv_12_months,
         propensity.license_3_probability,
@@ -59,10 +59,10 @@ customers as (
             as is_upsell_candidate,
         -- the line's top quarter by net revenue
         percent_rank() over (
-            partition by segments.business_line order by coalesce(value.net_revenue, 0)
+            partition by segments.business_line order by coalesce(valued.net_revenue, 0)
         ) >= 0.75 as is_high_value
     from segments
-    left join value on segments.customer_key = value.customer_key
+    left join valued on segments.customer_key = valued.customer_key
     left join lifetime on segments.customer_key = lifetime.customer_key
     left join propensity on segments.customer_key = propensity.customer_key
 ),
@@ -79,7 +79,7 @@ by_segment as (
             when any_value(segment_name) like '%one-time buyers%' then 'Second-purchase offer'
             when any_value(segment_name) like '%regulars%' then 'Cross-sell newsletter'
             else 'Nurture newsletter'
-        end as action,
+        end as recommended_action,
         case
             when bool_or(is_insider) then 'The Insiders: keep them close.'
             when any_value(segment_name) like 'Lapsed%'
@@ -89,7 +89,7 @@ by_segment as (
             when any_value(segment_name) like '%regulars%'
                 then 'Regulars: they buy often; show them what else they could use.'
             else 'Every other segment.'
-        end as rule,
+        end as action_rule,
         count(*) as customer_count,
         sum(net_revenue) as net_revenue,
         sum(clv_12_months) as value_at_stake
@@ -103,9 +103,9 @@ win_back as (
         'audience' as audience_type,
         cast(null as integer) as segment_id,
         'At-risk high-value customers' as audience,
-        'Win-back offer' as action,
+        'Win-back offer' as recommended_action,
         'Top quarter of the line by net revenue, and less than a 50 % chance of still being '
-        || 'a customer (probability_alive).' as rule,
+        || 'a customer (probability_alive).' as action_rule,
         count(*) as customer_count,
         sum(net_revenue) as net_revenue,
         sum(clv_12_months) as value_at_stake
@@ -120,9 +120,9 @@ upsell as (
         'audience' as audience_type,
         cast(null as integer) as segment_id,
         'Likely License 3 buyers' as audience,
-        'License 3 upsell' as action,
+        'License 3 upsell' as recommended_action,
         'Predicted License 3 buyers (license_propensity) who do not have it; at stake: their '
-        || 'probabilities times the mean License 3 order.' as rule,
+        || 'probabilities times the mean License 3 order.' as action_rule,
         count(*) as customer_count,
         sum(customers.net_revenue) as net_revenue,
         sum(customers.license_3_probability)
@@ -147,13 +147,13 @@ final as (
         audience_type,
         cast(segment_id as integer) as segment_id,
         audience,
-        action,
-        rule,
+        recommended_action,
+        action_rule,
         customer_count,
         cast(net_revenue as decimal(18, 2)) as net_revenue,
         cast(coalesce(value_at_stake, 0) as decimal(18, 2)) as value_at_stake
     from audiences
-    order by business_line, audience_type desc, segment_id, audience
+    order by business_line asc, audience_type desc, segment_id asc, audience asc
 )
 
 select * from final

@@ -218,7 +218,7 @@ def test_every_segment_has_an_action_and_the_audiences_hold_who_the_rules_say(
         segments, on=["business_line", "segment_id"], how="outer"
     )
     assert (by_segment["customer_count"] == by_segment["n"]).all()
-    assert set(actions.loc[actions["audience"] == "Insiders", "action"]) == {
+    assert set(actions.loc[actions["audience"] == "Insiders", "recommended_action"]) == {
         "Early access and loyalty perks"
     }
     upsell = query(
@@ -229,7 +229,10 @@ def test_every_segment_has_an_action_and_the_audiences_hold_who_the_rules_say(
         where is_predicted_buyer and not has_license_3
         """,
     )["n"].iloc[0]
-    assert actions.loc[actions["action"] == "License 3 upsell", "customer_count"].sum() == upsell
+    assert (
+        actions.loc[actions["recommended_action"] == "License 3 upsell", "customer_count"].sum()
+        == upsell
+    )
     assert (actions["value_at_stake"] >= 0).all()
 
 
