@@ -68,7 +68,7 @@ final as (
         scores.calibration_end_date,
         windows.holdout_end_date,
         scores.holdout_days,
-        scores.customers,
+        scores.customers as customer_count,
         scores.actual_purchases,
         scores.predicted_purchases,
         scores.predicted_purchases_lower,
@@ -87,7 +87,7 @@ final as (
         scores.revenue_mae,
         scores.revenue_rmse,
         scores.revenue_correlation,
-        coalesce(new_customers.new_customers, 0) as new_customers,
+        coalesce(new_customers.new_customers, 0) as new_customer_count,
         coalesce(new_customers.new_customer_purchases, 0) as new_customer_purchases,
         cast(coalesce(new_customers.new_customer_revenue, 0) as decimal(18, 2))
             as new_customer_revenue

@@ -31,8 +31,8 @@ final as (
     select
         model_name,
         evaluation,
-        cast(customers as bigint) as customers,
-        cast(buyers as bigint) as buyers,
+        cast(customers as bigint) as customer_count,
+        cast(buyers as bigint) as buyer_count,
         cast(base_rate as double) as base_rate,
         cast(roc_auc as double) as roc_auc,
         cast(pr_auc as double) as pr_auc,

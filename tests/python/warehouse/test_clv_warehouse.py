@@ -287,7 +287,7 @@ def test_real_online_retail_backtest(real_online_retail_build: Path) -> None:
     model, naive = backtest.loc["bg_nbd_gamma_gamma"], backtest.loc["naive"]
     assert str(model["calibration_end_date"])[:10] == "2011-09-10"
     assert str(model["holdout_end_date"])[:10] == "2011-12-09"
-    assert model["customers"] == naive["customers"] > 3000
+    assert model["customer_count"] == naive["customer_count"] > 3000
     assert model["purchases_correlation"] > naive["purchases_correlation"]
     assert model["purchases_rmse"] < naive["purchases_rmse"]
     assert model["revenue_correlation"] > naive["revenue_correlation"]

@@ -107,9 +107,9 @@ def test_the_four_tables_describe_one_model(warehouse: Path) -> None:
     assert len(metrics) == 6 and set(metrics.evaluation) == {"out_of_fold", "holdout"}
     # the calibration table is the ECE's bins
     oof = scoring.set_index("evaluation").loc["out_of_fold"]
-    gap = (calibration.customers * calibration.calibration_gap.abs()).sum()
-    assert gap / calibration.customers.sum() == pytest.approx(oof.expected_calibration_error)
-    assert calibration.customers.sum() == oof.customers
+    gap = (calibration.customer_count * calibration.calibration_gap.abs()).sum()
+    assert gap / calibration.customer_count.sum() == pytest.approx(oof.expected_calibration_error)
+    assert calibration.customer_count.sum() == oof.customer_count
     threshold = frame(warehouse, "select distinct decision_threshold from marts.license_propensity")
     assert threshold.iloc[:, 0].tolist() == [pytest.approx(oof.threshold)]
     coefficients = frame(warehouse, "select * from marts.license_propensity_coefficients")

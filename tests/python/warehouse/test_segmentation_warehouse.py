@@ -194,7 +194,7 @@ def test_real_backtest_chooses_insiders_before_2011_09_10(real_backtest) -> None
         where ordered_at < '2011-09-10' and not is_return
         """,
     )["n"].iloc[0]
-    assert set(backtest["customers_at_cutoff"]) == {population}
+    assert set(backtest["customer_count_at_cutoff"]) == {population}
 
 
 def test_real_backtest_baseline_reconciles_to_the_orders(real_backtest) -> None:
@@ -225,7 +225,7 @@ def test_real_backtest_baseline_reconciles_to_the_orders(real_backtest) -> None:
         top as (
             select * from population
             order by past_revenue desc, customer_key
-            limit {int(naive["selected_customers"])}
+            limit {int(naive["selected_customer_count"])}
         )
         select
             (select sum(future_revenue) from top) as selected,
