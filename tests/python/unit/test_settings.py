@@ -18,17 +18,19 @@ from hvc.clv import ClvSettings
 from hvc.dbt import PROJECT_DIR
 from hvc.identity import IdentitySettings
 from hvc.propensity import PropensitySettings
-from hvc.segmentation import SegmentationSettings
+from hvc.segmentation import InsidersHistorySettings, SegmentationSettings
 from hvc.settings import Settings, coerce, project_vars
 
-FAMILIES: dict[str, type[Settings]] = {
-    "clv": ClvSettings,
-    "identity": IdentitySettings,
-    "propensity": PropensitySettings,
-    "segmentation": SegmentationSettings,
+#: Each family (a folder of python_models/) and its settings classes, the first its main one.
+FAMILIES: dict[str, tuple[type[Settings], ...]] = {
+    "clv": (ClvSettings,),
+    "identity": (IdentitySettings,),
+    "propensity": (PropensitySettings,),
+    "segmentation": (SegmentationSettings, InsidersHistorySettings),
 }
 READS_VAR = re.compile(r"^\{\{ var\('(\w+)'\) \}\}$")
 READS_SETTINGS = 'from_dbt(dbt.config.get("settings"))'
+READS_CLASS = re.compile(r"(\w+Settings)\.from_dbt\(dbt\.config\.get\(\"settings\"\)\)")
 
 
 def model_configs(family: str) -> dict[str, dict]:
@@ -48,18 +50,23 @@ def models_reading_settings(family: str) -> list[Path]:
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
 def test_yaml_settings_are_the_fields_each_read_from_its_declared_var(family: str) -> None:
-    cls = FAMILIES[family]
+    classes = {cls.__name__: cls for cls in FAMILIES[family]}
     declared = project_vars()
     configs = model_configs(family)
     reading = models_reading_settings(family)
     assert reading, f"no model of {family} reads its settings"
+    model_class = {}
     for path in reading:
         assert path.stem in configs, f"{path.name} has no YAML entry"
         assert "settings" in configs[path.stem], f"{path.stem}: no config `settings`"
-        assert f"{cls.__name__}.{READS_SETTINGS}" in path.read_text(), path.name
+        found = READS_CLASS.search(path.read_text())
+        assert found and found.group(1) in classes, f"{path.name}: not a {family} settings class"
+        model_class[path.stem] = classes[found.group(1)]
     for name, config in configs.items():
         if "settings" not in config:
             continue
+        # a model that hands its settings on without reading them declares the main class's
+        cls = model_class.get(name, FAMILIES[family][0])
         settings = config["settings"]
         assert list(settings) == list(cls.var_names()), f"{name}: keys differ from the fields"
         for field, value in settings.items():
@@ -69,9 +76,10 @@ def test_yaml_settings_are_the_fields_each_read_from_its_declared_var(family: st
             assert match.group(1) in declared, f"var {match.group(1)} not in dbt_project.yml"
 
 
-@pytest.mark.parametrize("family", sorted(FAMILIES))
-def test_project_defaults_build_every_family(family: str) -> None:
-    cls = FAMILIES[family]
+@pytest.mark.parametrize(
+    "cls", [cls for classes in FAMILIES.values() for cls in classes], ids=lambda cls: cls.__name__
+)
+def test_project_defaults_build_every_family(cls: type[Settings]) -> None:
     settings = cls.from_project()
     assert settings == cls.from_dbt(rendered_settings(cls))
 
