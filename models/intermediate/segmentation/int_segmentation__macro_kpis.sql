@@ -3,40 +3,38 @@
 -- engagement (email opens and clicks, chats, web sessions), interest (distinct products,
 -- items) and value (net and adjusted revenue, 12-month CLV), and the purchase tier that
 -- separates customers who differ in kind: 0, 1, 2-3 and 4+ purchases. Buyers' figures are
--- those of customer_kpis (at their line's as-of time); a prospect's engagement counts all its
--- events.
+-- those customer_kpis shows (int_value__customer_activity at their line's as-of time); a
+-- prospect's engagement counts all its events.
 with
 
 customers as (
     select
         customer_key,
         has_orders
-    from {{ ref('customers') }}
+    from {{ ref('int_identity__customers') }}
 ),
 
 buyers as (
     select
-        kpis.customer_key,
-        as_of.business_line,
-        valued.order_count,
-        kpis.repeat_order_count,
-        kpis.average_days_between_orders,
-        kpis.recency_days,
-        kpis.email_open_count,
-        kpis.email_click_count,
-        kpis.chat_count,
-        kpis.web_session_count,
-        kpis.distinct_product_count,
-        kpis.item_count,
-        cast(kpis.net_revenue as double) as net_revenue,
-        cast(kpis.adjusted_revenue as double) as adjusted_revenue,
+        activity.customer_key,
+        activity.business_line,
+        activity.order_count,
+        greatest(activity.order_count - 1, 0) as repeat_order_count,
+        {{ dbt.datediff('activity.first_order_at', 'activity.last_order_at', 'day') }}
+        / nullif(activity.order_count - 1, 0) as average_days_between_orders,
+        activity.recency_days,
+        activity.email_open_count,
+        activity.email_click_count,
+        activity.chat_count,
+        activity.web_session_count,
+        activity.distinct_product_count,
+        activity.item_count,
+        cast(activity.net_revenue as double) as net_revenue,
+        cast(activity.adjusted_revenue as double) as adjusted_revenue,
         cast(coalesce(lifetime.clv_12_months, 0) as double) as clv_12_months
-    from {{ ref('customer_kpis') }} as kpis
-    inner join {{ ref('customer_value') }} as valued on kpis.customer_key = valued.customer_key
-    inner join {{ ref('int_value__customer_as_of') }} as as_of
-        on kpis.customer_key = as_of.customer_key
-    left join {{ ref('customer_lifetime_value') }} as lifetime
-        on kpis.customer_key = lifetime.customer_key
+    from {{ ref('int_value__customer_activity') }} as activity
+    left join {{ ref('int_clv__predictions') }} as lifetime
+        on activity.customer_key = lifetime.customer_key
 ),
 
 email_events as (

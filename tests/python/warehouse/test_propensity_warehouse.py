@@ -22,9 +22,18 @@ DEMO_CUSTOMERS = 5000
 DEMO_SEED = 42
 # the propensity models, what they read, the customers mart their marts' tests refer to and
 # the identity map the truth is joined through
-PROPENSITY_MODELS = (
-    "+int_propensity__customer_features int_propensity__customer_features+ customers "
-    "customer_identity_map"
+# the features with everything upstream, and their descendants in the propensity folders
+# only (a mart of another family that also reads the scores needs parents not built here)
+PROPENSITY_MODELS = " ".join(
+    [
+        "+int_propensity__customer_features",
+        *(
+            f"int_propensity__customer_features+,path:{folder}/propensity"
+            for folder in ("models/intermediate", "python_models", "models/marts")
+        ),
+        "customers",
+        "customer_identity_map",
+    ]
 )
 
 FEATURES = "intermediate.int_propensity__customer_features"
