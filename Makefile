@@ -41,9 +41,10 @@ lint-python: install
 	$(BIN)/ruff format --check src tests/python scripts python_models
 
 # sqlfluff compiles the models against an empty raw folder: with the demo's files present, the
-# models that list each file compile to SQL too large for its parser.
+# models that list each file compile to SQL too large for its parser. Two processes: 44 s
+# instead of about 2 min here.
 lint: lint-python
-	HVC_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb HVC_RAW_DIR=$$(mktemp -d) $(BIN)/sqlfluff lint models tests/dbt
+	HVC_DUCKDB_PATH=$$(mktemp -d)/lint.duckdb HVC_RAW_DIR=$$(mktemp -d) $(BIN)/sqlfluff lint models tests/dbt --processes 2
 
 format: install
 	$(BIN)/ruff format src tests/python scripts python_models
