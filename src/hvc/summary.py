@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+import textwrap
 from pathlib import Path
 
 import duckdb
@@ -115,6 +116,10 @@ _QUERIES: dict[str, tuple[tuple[str, str] | None, str]] = {
         inner join latest using (business_line, period_end_date)
         group by all order by all
         """,
+    ),
+    "rules": (
+        ("marts", "insiders_rules"),
+        "select rule_kind, description from marts.insiders_rules order by rule_order",
     ),
     "actions": (
         ("marts", "segment_actions"),
@@ -277,9 +282,16 @@ def _model_parts(rows: dict[str, list[tuple]]) -> list[str]:
         ]
     if rows["insiders"]:
         parts += ["", "Insiders:", _table(rows["insiders"], ("line", "question", "answer"))]
+    if rows["rules"]:
+        parts += ["", "Who is an Insider over time (insiders_rules):"]
+        parts += [
+            textwrap.fill(
+                f"{kind}: {text}", width=96, initial_indent="  ", subsequent_indent="    "
+            )
+            for kind, text in rows["rules"]
+        ]
     if rows["history"]:
         parts += [
-            "",
             "The Insiders at the last period end (insiders_membership_history):",
             _table(
                 rows["history"],

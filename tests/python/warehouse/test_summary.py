@@ -29,6 +29,11 @@ def test_summary_reports_the_tables_of_the_build(warehouse: Path) -> None:
         ).fetchone()[0]
     assert "Every raw row is accounted for." in text
     assert text.splitlines()[1].startswith(f"Last build: {build_id}, finished ")
+    # the Insiders' rules in words, the last period's membership, the experiment, the actions
+    assert "  remove: An Insider is removed once out of segment 1 for 2 consecutive" in text
+    for title in ("The Insiders at the last period end", "The Insiders experiment"):
+        assert title in text
+    assert "Early access and loyalty perks" in text
     scoring_line = next(
         line for line in text.splitlines() if line.startswith("logistic_regression ")
     )
