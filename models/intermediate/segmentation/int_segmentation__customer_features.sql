@@ -26,17 +26,7 @@ final as (
     select
         customer_key,
         business_line,
-        cast(net_revenue as double) as net_revenue,
-        cast(adjusted_revenue as double) as adjusted_revenue,
-        order_count,
-        cast(average_order_value as double) as average_order_value,
-        recency_days,
-        tenure_days,
-        distinct_product_count,
-        item_count,
-        purchase_frequency,
-        return_rate,
-        cast(ticket_open_days as double) as ticket_open_days
+        {{ segmentation_features('customer_activity') }}
     from customer_activity
 )
 

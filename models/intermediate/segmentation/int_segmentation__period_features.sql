@@ -76,17 +76,7 @@ final as (
         activity.customer_key,
         cutoffs.business_line,
         cutoffs.period_end_date,
-        cast(activity.net_revenue as double) as net_revenue,
-        cast(activity.adjusted_revenue as double) as adjusted_revenue,
-        activity.order_count,
-        cast(activity.average_order_value as double) as average_order_value,
-        activity.recency_days,
-        activity.tenure_days,
-        activity.distinct_product_count,
-        activity.item_count,
-        activity.purchase_frequency,
-        activity.return_rate,
-        cast(activity.ticket_open_days as double) as ticket_open_days
+        {{ segmentation_features('activity') }}
     from activity
     inner join cutoffs
         on
