@@ -24,8 +24,8 @@ customer_activity as (
 
 final as (
     select
-        customer_key,
-        business_line,
+        customer_activity.customer_key,
+        customer_activity.business_line,
         {{ segmentation_features('customer_activity') }}
     from customer_activity
 )
