@@ -11,10 +11,12 @@ period, and a cluster left unmatched, are numbered by value (`order_segments`).
 
 Membership (`membership_history`) has hysteresis: a customer enters the Insiders at a period
 end where they are eligible (in segment 1, or in the top share by value under the
-`top_share` rule); an Insider stays while eligible, and stays through fewer than
-`exit_periods` consecutive period ends out of it; they are removed at the `exit_periods`-th, or
-at the first period end with no purchase in the last `exit_inactive_days` days, whichever comes
-first. A removed customer re-enters only by being eligible again.
+`top_share` rule) and bought within the last `exit_inactive_days` days; an Insider stays while
+eligible, and stays through fewer than `exit_periods` consecutive period ends out of it; they
+are removed at the `exit_periods`-th, or at the first period end with no purchase in the last
+`exit_inactive_days` days (in segment 1 or not: a past big spender who stopped buying is no
+Insider), whichever comes first. A removed customer re-enters only by being eligible and
+active again.
 """
 
 from __future__ import annotations
@@ -269,18 +271,20 @@ def membership_history(segments: pd.DataFrame, settings: InsidersHistorySettings
     for i in range(n):
         if i == 0 or customer[i] != customer[i - 1]:
             was_member, streak = False, 0
-        if eligible[i]:
+        if inactive[i]:
+            if was_member:
+                event[i] = REMOVED
+                reason[i] = f"no purchase in the last {settings.exit_inactive_days} days"
+                out_count[i] = 0 if eligible[i] else streak + 1
+            was_member, streak = False, 0
+        elif eligible[i]:
             event[i] = STAYED if was_member else ENTERED
             reason[i] = "in segment 1 at the period end"
             member[i], was_member, streak = True, True, 0
         elif was_member:
             streak += 1
             out_count[i] = streak
-            if inactive[i]:
-                event[i] = REMOVED
-                reason[i] = f"no purchase in the last {settings.exit_inactive_days} days"
-                was_member = False
-            elif streak >= settings.exit_periods:
+            if streak >= settings.exit_periods:
                 event[i] = REMOVED
                 reason[i] = f"out of segment 1 for {streak} consecutive period ends"
                 was_member = False

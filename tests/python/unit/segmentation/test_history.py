@@ -63,6 +63,21 @@ def test_an_insider_without_a_purchase_for_too_long_is_removed_at_once() -> None
     assert "365 days" in history["reason"].iloc[-1]
 
 
+def test_a_big_spender_who_stopped_buying_is_removed_in_segment_1_and_cannot_enter() -> None:
+    """Segment 1 is measured on what customers did to date, so a past big spender can sit in
+    it long after their last purchase: inactivity removes them all the same, and keeps an
+    inactive customer from entering."""
+    stopped = periods("e", [True, True, True, True], recency=[200, 330, 370, 400])
+    dormant = periods("f", [True, True], recency=[500, 530])
+    history = membership_history(
+        pd.concat([stopped, dormant]), settings(exit_periods=2, exit_inactive_days=365)
+    )
+    assert events(history, "e") == [("entered", True), ("stayed", True), ("removed", False)]
+    removed = history[history["event"] == "removed"].iloc[0]
+    assert "365 days" in removed["reason"] and removed["periods_out_of_segment"] == 0
+    assert "f" not in set(history["customer_key"])
+
+
 def test_customers_never_eligible_have_no_rows_and_rules_are_per_customer() -> None:
     frame = pd.concat([periods("c", [False, False, False]), periods("d", [True, True, True])])
     history = membership_history(frame, settings())
