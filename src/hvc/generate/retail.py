@@ -3,6 +3,11 @@
 Per customer: purchase rate ``lambda`` ~ Gamma(r, 1/alpha) per week, dropout probability ``p``
 ~ Beta(a, b) after each repeat purchase, and a spend scale ``nu`` ~ Gamma(q, 1/gamma) with each
 invoice's value ~ Gamma(p_spend, 1/nu). Wall-clock times are UK local.
+
+A small share of customers change behaviour (``CHANGERS``), as the Insiders' history must
+notice: a *riser* bought once, small, and some months before the data end became a frequent,
+big buyer; a *faller* was a frequent, big buyer from the start and stopped over a year before
+the end. Their change times are in the truth.
 """
 
 from __future__ import annotations
@@ -18,6 +23,7 @@ from hvc.generate.util import (
     join,
     lookup,
     rank_in_group,
+    sorted_uniform_times,
     strs,
     where,
 )
@@ -35,6 +41,22 @@ GAMMA_GAMMA = {"p": 6.0, "q": 4.0, "gamma": 150.0}
 WEEK_S = 7 * 86_400
 FIRST_CUSTOMER_ID = 12346
 FIRST_INVOICE = 536365
+DAY_S = 86_400
+
+#: Customers who change behaviour: shares of the retailer's customers; the weekly purchase
+#: rate of their frequent spells, whose spend scale is a steady customer's from above this
+#: quantile of mean spend (drawn, not one value: Gamma-Gamma still sees a spread of spends);
+#: the spend quantile of a riser's single early purchase; and when the change happens (days
+#: before the data end: a riser's within the last year's periods, a faller's over a year before).
+CHANGERS = {
+    "riser_share": 0.02,
+    "faller_share": 0.02,
+    "frequent_purchases_per_week": 0.6,
+    "frequent_spend_above_quantile": 0.5,
+    "riser_first_spend_quantile": 0.25,
+    "riser_change_days_before_end": [180, 330],
+    "faller_change_days_before_end": [420, 640],
+}
 
 RETAIL_SQL = f"""
 select
@@ -66,10 +88,69 @@ def _catalog(rng: np.random.Generator, size: int = 400) -> tuple[pa.Array, pa.Ar
     return stock, desc, price
 
 
+def _frequent_times(
+    rng: np.random.Generator, start: np.ndarray, end: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Purchase times of a frequent spell per customer: a Poisson process at the changers'
+    weekly rate on ``[start, end)``, at least one purchase. Returns (customer index, time)."""
+    weeks = (end - start) / WEEK_S
+    counts = np.maximum(1, rng.poisson(CHANGERS["frequent_purchases_per_week"] * weeks))
+    times = sorted_uniform_times(rng, counts, start, end)
+    return np.repeat(np.arange(len(counts)), counts), times
+
+
+def _changers(
+    rng: np.random.Generator, n_steady: int, n_rise: int, n_fall: int, nu: np.ndarray
+) -> dict[str, np.ndarray]:
+    """The purchases of the customers who change behaviour (indices ``n_steady`` on: risers,
+    then fallers) and their truth: ``owner``, ``ts``, ``value`` per purchase; ``behaviour``,
+    ``changed_at`` (seconds), ``first``, ``repeats``, ``lambda`` (weekly rate now),
+    ``p_dropout`` and ``mean_spend`` per changer."""
+    spend_of = GAMMA_GAMMA["p"] / nu[:n_steady]
+    above = np.sort(
+        spend_of[spend_of > np.quantile(spend_of, CHANGERS["frequent_spend_above_quantile"])]
+    )
+    big = rng.choice(above, n_rise + n_fall)
+    small = float(np.quantile(spend_of, CHANGERS["riser_first_spend_quantile"]))
+    lo, hi = CHANGERS["riser_change_days_before_end"]
+    rise_at = cat.END_S - rng.integers(lo, hi, n_rise) * DAY_S  # a midnight
+    rise_first = rng.integers(cat.START_S, rise_at - 120 * DAY_S)
+    rise_owner, rise_ts = _frequent_times(rng, rise_at, np.full(n_rise, cat.END_S))
+    lo, hi = CHANGERS["faller_change_days_before_end"]
+    fall_at = cat.END_S - rng.integers(lo, hi, n_fall) * DAY_S  # a midnight
+    fall_first = rng.integers(cat.START_S, cat.START_S + 90 * DAY_S, n_fall)
+    fall_owner, fall_ts = _frequent_times(rng, fall_first, fall_at)
+    # a faller's spell starts with its first purchase
+    fall_ts[group_starts(np.bincount(fall_owner, minlength=n_fall))] = fall_first
+    owner = np.concatenate([np.arange(n_rise), rise_owner, n_rise + fall_owner]) + n_steady
+    frequent = np.concatenate([np.zeros(n_rise, bool), np.ones(len(owner) - n_rise, bool)])
+    spend = np.where(frequent, big[owner - n_steady], small)
+    value = rng.gamma(GAMMA_GAMMA["p"], spend / GAMMA_GAMMA["p"])
+    n_frequent = np.concatenate(
+        [np.bincount(rise_owner, minlength=n_rise), np.bincount(fall_owner, minlength=n_fall)]
+    )
+    rate = CHANGERS["frequent_purchases_per_week"]
+    return {
+        "owner": owner,
+        "ts": np.concatenate([rise_first, rise_ts, fall_ts]),
+        "value": value,
+        "behaviour": np.array(["riser"] * n_rise + ["faller"] * n_fall),
+        "changed_at": np.concatenate([rise_at, fall_at]),
+        "first": np.concatenate([rise_first, fall_first]),
+        "repeats": np.concatenate([n_frequent[:n_rise], n_frequent[n_rise:] - 1]),
+        "lambda": np.concatenate([np.full(n_rise, rate), np.zeros(n_fall)]),
+        "p_dropout": np.concatenate([np.full(n_rise, 0.01), np.ones(n_fall)]),
+        "mean_spend": big,
+    }
+
+
 def online_retail(n_retail: int, writer: RawWriter, seed: int) -> pa.Table:
     """Write ``online_retail.invoice_lines``; return the retail customers' true parameters."""
     rng = child_rng(seed, "online_retail")
     n = n_retail
+    n_rise = round(CHANGERS["riser_share"] * n)
+    n_fall = round(CHANGERS["faller_share"] * n)
+    n_steady = n - n_rise - n_fall
     customer_id = FIRST_CUSTOMER_ID + np.arange(n)
     lam = rng.gamma(BGNBD["r"], 1 / BGNBD["alpha"], n)
     p_drop = rng.beta(BGNBD["a"], BGNBD["b"], n)
@@ -87,10 +168,16 @@ def online_retail(n_retail: int, writer: RawWriter, seed: int) -> pa.Table:
     u = u[order]
     keep = rank_in_group(arrivals) < repeats[a_owner]
     r_owner, r_weeks = a_owner[keep], u[keep] * t_weeks[a_owner[keep]]
-    tx_owner = np.concatenate([np.arange(n), r_owner])
-    tx_ts = np.concatenate([first, first[r_owner] + (r_weeks * WEEK_S).astype(np.int64)])
-    tx_ts = (tx_ts // 86_400) * 86_400 + 8 * 3600 + rng.integers(0, 10 * 3600, len(tx_ts))
+    steady = r_owner < n_steady
+    r_owner, r_weeks = r_owner[steady], r_weeks[steady]
+    tx_owner = np.concatenate([np.arange(n_steady), r_owner])
+    tx_ts = np.concatenate([first[:n_steady], first[r_owner] + (r_weeks * WEEK_S).astype(np.int64)])
     value = rng.gamma(GAMMA_GAMMA["p"], 1 / nu[tx_owner])
+    changers = _changers(child_rng(seed, "online_retail.changers"), n_steady, n_rise, n_fall, nu)
+    tx_owner = np.concatenate([tx_owner, changers["owner"]])
+    tx_ts = np.concatenate([tx_ts, changers["ts"]])
+    value = np.concatenate([value, changers["value"]])
+    tx_ts = (tx_ts // DAY_S) * DAY_S + 8 * 3600 + rng.integers(0, 10 * 3600, len(tx_ts))
     n_known = len(tx_owner)
     # Guest invoices without a CustomerID.
     n_guest = round(0.08 * n_known)
@@ -206,6 +293,20 @@ def online_retail(n_retail: int, writer: RawWriter, seed: int) -> pa.Table:
     key_customer = np.where(key_owner >= 0, customer_id[np.maximum(key_owner, 0)], 0)
     grouped_records(writer, key, inv_key, invoice_no, key_customer, plan)
 
+    changed = slice(n_steady, n)
+    behaviour = np.full(n, "steady", dtype=object)
+    changed_at = np.full(n, -1, dtype=np.int64)
+    for name, array in (
+        ("behaviour", behaviour),
+        ("changed_at", changed_at),
+        ("first", first),
+        ("repeats", repeats),
+        ("lambda", lam),
+        ("p_dropout", p_drop),
+        ("mean_spend", mean_spend),
+    ):
+        array[changed] = changers[name]
+    nu[changed] = GAMMA_GAMMA["p"] / mean_spend[changed]
     score = lam * mean_spend / p_drop
     cut = np.quantile(score, [0.5, 0.8, 0.95])
     tier = lookup(["low", "medium", "high", "top"], np.searchsorted(cut, score, side="right"))
@@ -221,5 +322,9 @@ def online_retail(n_retail: int, writer: RawWriter, seed: int) -> pa.Table:
             "repeat_purchases": repeats,
             "value_score": score,
             "value_tier": tier,
+            "behaviour": pa.array(behaviour, pa.string()),
+            "behaviour_changed_at": pa.array(
+                changed_at * 1_000_000, pa.timestamp("us"), mask=changed_at < 0
+            ),
         }
     )

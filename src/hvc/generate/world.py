@@ -16,7 +16,7 @@ from hvc.generate.marketing import drip, hubspot
 from hvc.generate.messy import PROFILES, MessyRates, MessyWorld, plan_messy
 from hvc.generate.mturk import mturk
 from hvc.generate.population import Population, build_population, employee_range_labels
-from hvc.generate.retail import BGNBD, GAMMA_GAMMA, online_retail
+from hvc.generate.retail import BGNBD, CHANGERS, GAMMA_GAMMA, online_retail
 from hvc.generate.shop import edd_payments, ga_events
 from hvc.generate.support import helpscout_conversations, intercom
 from hvc.generate.util import join, lookup
@@ -61,7 +61,13 @@ history {start} to {as_of}.
 - `retail_customers.parquet`: per retail CustomerID the BG/NBD `lambda` (purchases per week)
   and `p_dropout`, the Gamma-Gamma `spend_p` and `spend_nu` (`mean_spend = spend_p / spend_nu`),
   and a `value_tier` (top 5 % / high 15 % / medium 30 % / low 50 % of
-  `value_score = lambda * mean_spend / p_dropout`).
+  `value_score = lambda * mean_spend / p_dropout`). A few customers change behaviour
+  (`behaviour`: `riser` or `faller`, `steady` for the rest; shares and rates in
+  `manifest.json` key `planted.online_retail.changers`): a riser bought once, small, and became
+  a frequent big buyer at `behaviour_changed_at` (within the last year); a faller was a
+  frequent big buyer from early on and stopped at `behaviour_changed_at` (over a year before
+  the end). Their `lambda` is the rate now (a faller's 0, `p_dropout` 1) and `value_tier`
+  follows; the BG/NBD and Gamma-Gamma draws describe the steady customers only.
 
 Planted license-3 model (log-odds): see `manifest.json` key `planted`.
 """
@@ -150,7 +156,7 @@ def _planted(pop: Population) -> dict:
             "target_rate": cat.LICENSE_3_TARGET_RATE,
             "realised_rate": round(float(pop.bought.mean()), 6),
         },
-        "online_retail": {"bgnbd": BGNBD, "gamma_gamma": GAMMA_GAMMA},
+        "online_retail": {"bgnbd": BGNBD, "gamma_gamma": GAMMA_GAMMA, "changers": CHANGERS},
     }
 
 

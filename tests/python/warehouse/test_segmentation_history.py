@@ -37,8 +37,8 @@ def test_membership_follows_the_rules_period_by_period(warehouse: Path) -> None:
     )
     segments = query(warehouse, "select * from intermediate.int_segmentation__period_segments")
     assert set(history["event"]) == {"entered", "stayed", "removed"}
-    # every eligible customer is an Insider at that period end; a removal is never eligible
-    eligible = segments[segments["is_eligible"]]
+    # every eligible customer who bought within the year is an Insider at that period end
+    eligible = segments[segments["is_eligible"] & (segments["recency_days"] <= 365)]
     merged = eligible.merge(history, on=["business_line", "customer_key", "period_end_date"])
     assert len(merged) == len(eligible) and merged["is_insider"].all()
     assert not history.loc[history["event"] == "removed", "is_insider"].any()
@@ -56,6 +56,67 @@ def test_membership_follows_the_rules_period_by_period(warehouse: Path) -> None:
         profile.groupby(["business_line", "period_end_date"])["median_adjusted_revenue"].idxmax()
     ]
     assert (top["segment_id"] == 1).all()
+
+
+def test_the_history_finds_the_customers_who_rose_and_fell(world, warehouse: Path) -> None:
+    """The generator plants retail customers who change behaviour (truth: behaviour,
+    behaviour_changed_at): risers bought once, small, then became frequent big buyers some
+    months before the end; fallers were frequent big buyers who stopped over a year before it.
+    The history never counts a riser an Insider before the change and has most of them enter
+    after it and be Insiders at the last period end; it has most fallers as Insiders while they
+    still bought, and removes every one of them by the last period end."""
+    truth = pd.read_parquet(world.root / "truth" / "retail_customers.parquet")
+    changers = truth[truth["behaviour"] != "steady"].assign(
+        customer_id=lambda t: t["CustomerID"].astype(str)
+    )
+    assert set(changers["behaviour"]) == {"riser", "faller"}
+    with duckdb.connect(str(warehouse), read_only=True) as con:
+        con.register("changers", changers[["customer_id", "behaviour", "behaviour_changed_at"]])
+        rows = con.execute(
+            """
+            with keys as (
+                select distinct lines.customer_id, identity_map.customer_key
+                from staging.stg_online_retail__invoice_lines as lines
+                inner join marts.customer_identity_map as identity_map
+                    on identity_map.source_name = 'online_retail'
+                    and identity_map.record_id = lines.invoice_line_id
+            )
+            select changers.customer_id, changers.behaviour,
+                cast(changers.behaviour_changed_at as date) as changed_on,
+                history.period_end_date, history.event, history.is_insider
+            from changers
+            inner join keys on changers.customer_id = keys.customer_id
+            left join marts.insiders_membership_history as history
+                on history.customer_key = keys.customer_key
+                and history.business_line = 'retail'
+            order by all
+            """
+        ).df()
+        last = con.execute(
+            "select max(period_end_date) from marts.insiders_membership_history "
+            "where business_line = 'retail'"
+        ).fetchone()[0]
+    assert rows["customer_id"].nunique() == len(changers)
+    insider = rows["is_insider"].fillna(False).astype(bool)
+    changed = pd.to_datetime(rows["changed_on"])
+    ends = pd.to_datetime(rows["period_end_date"])
+    last = pd.Timestamp(last)
+
+    risers = rows["behaviour"] == "riser"
+    assert not (risers & insider & (ends < changed)).any()
+    entered_after = risers & (rows["event"] == "entered") & (ends >= changed)
+    insider_at_end = risers & insider & (ends == last)
+    riser_ids = rows.loc[risers, "customer_id"].unique()
+    assert rows.loc[entered_after, "customer_id"].nunique() >= 0.8 * len(riser_ids)
+    assert rows.loc[insider_at_end, "customer_id"].nunique() >= 0.8 * len(riser_ids)
+
+    fallers = rows["behaviour"] == "faller"
+    faller_ids = rows.loc[fallers, "customer_id"].unique()
+    was_insider = rows.loc[fallers & insider, "customer_id"].unique()
+    assert len(was_insider) >= 0.8 * len(faller_ids)
+    assert not (fallers & insider & (ends == last)).any()
+    removed = rows[fallers & (rows["event"] == "removed") & (ends > changed)]
+    assert set(removed["customer_id"]) >= set(was_insider)
 
 
 def test_migration_sums_to_the_customers_of_each_later_period(warehouse: Path) -> None:

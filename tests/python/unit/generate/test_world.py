@@ -362,6 +362,40 @@ def test_license_3_buyers_are_who_the_shop_sold_license_3_to(world, con) -> None
     assert set(sold) == set(buyers)
 
 
+def test_retail_risers_and_fallers_change_when_the_truth_says(world) -> None:
+    """A riser has one invoice before its change (a midnight) and frequent ones after; a
+    faller's invoices all fall before its change, which is over a year before the data end."""
+    root, manifest, _ = world
+    retail = pd.read_parquet(root / "truth" / "retail_customers.parquet")
+    changers = retail[retail["behaviour"] != "steady"]
+    shares = manifest["planted"]["online_retail"]["changers"]
+    for kind in ("riser", "faller"):
+        expected = round(shares[f"{kind}_share"] * len(retail))
+        assert (changers["behaviour"] == kind).sum() == expected > 0
+    assert changers["behaviour_changed_at"].notna().all()
+    assert retail.loc[retail["behaviour"] == "steady", "behaviour_changed_at"].isna().all()
+    lines = pd.read_csv(
+        root / manifest["tables"]["online_retail.invoice_lines"]["files"][0],
+        dtype={"InvoiceNo": str, "CustomerID": "Int64"},
+    )
+    lines = lines[~lines["InvoiceNo"].fillna("").str.startswith("C")].assign(
+        at=pd.to_datetime(lines["InvoiceDate"], format="%m/%d/%Y %H:%M", errors="coerce")
+    )
+    invoices = lines.dropna(subset=["at", "CustomerID"]).drop_duplicates("InvoiceNo")
+    invoices = invoices.merge(changers, left_on="CustomerID", right_on="CustomerID")
+    before = invoices["at"] < invoices["behaviour_changed_at"]
+    counts = invoices.assign(before=before).groupby(["CustomerID", "behaviour"])["before"]
+    per_customer = counts.agg(before="sum", total="count").reset_index()
+    risers = per_customer[per_customer["behaviour"] == "riser"]
+    assert (risers["before"] <= 1).all() and (risers["total"] - risers["before"] >= 1).all()
+    assert risers["total"].median() >= 5
+    fallers = per_customer[per_customer["behaviour"] == "faller"]
+    assert (fallers["before"] == fallers["total"]).all() and fallers["total"].median() >= 5
+    end = pd.Timestamp(manifest["as_of_date"])
+    last_faller = changers.loc[changers["behaviour"] == "faller", "behaviour_changed_at"].max()
+    assert end - last_faller > pd.Timedelta(days=365)
+
+
 def test_industry_and_region_signal(world) -> None:
     root, _, _ = world
     c = pd.read_parquet(root / "truth" / "customers.parquet")
