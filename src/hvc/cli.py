@@ -48,6 +48,13 @@ def serving_path(database: Path | None = None) -> Path:
     return database.with_name(database.stem + ".serving.duckdb")
 
 
+def report_path(serving: Path | None = None) -> Path:
+    """The report `hvc report` writes by default: `report.html` beside the serving file."""
+    serving = serving or serving_path()
+    name = "report.html" if serving.name == "serving.duckdb" else serving.stem + ".report.html"
+    return serving.with_name(name)
+
+
 def check_unlocked(database: Path) -> bool:
     """Whether a build can open its file; if not, print the one line naming the holder."""
     from hvc.serving.lock import lock_holder, locked_message
@@ -328,6 +335,24 @@ def cmd_publish(ns: argparse.Namespace) -> int:
     return publish(database, serving, target, postgres_url, ns.grant_to)
 
 
+def cmd_report(ns: argparse.Namespace) -> int:
+    """`hvc report`: write the HTML report of the serving store."""
+    from hvc.report import write_report
+
+    serving = _absolute(ns.serving) if ns.serving else serving_path()
+    if not serving.is_file():
+        print(
+            f"hvc report: {serving} not found: run hvc build (a full build publishes it) "
+            "or hvc publish first",
+            file=sys.stderr,
+        )
+        return 1
+    out = _absolute(ns.out) if ns.out else report_path(serving)
+    write_report(serving, out)
+    print(f"hvc: report written to {out} (open it in a browser; it needs no network)")
+    return 0
+
+
 def cmd_summary(ns: argparse.Namespace) -> int:
     """`hvc summary`: print the warehouse's summary."""
     from hvc.summary import print_summary
@@ -342,16 +367,41 @@ def cmd_explain(ns: argparse.Namespace) -> int:
 
     from hvc.identity import explain_link
 
-    with duckdb.connect(str(warehouse_path()), read_only=True) as con:
+    database = warehouse_path()
+    if not database.is_file():
+        print(
+            f"hvc explain: {database} not found: run make demo or hvc build first",
+            file=sys.stderr,
+        )
+        return 1
+    with duckdb.connect(str(database), read_only=True) as con:
+        kinds = [
+            row[0]
+            for row in con.execute(
+                "select distinct split_part(node_id, ':', 1) from "
+                "intermediate.int_identity__node_customers order by 1"
+            ).fetchall()
+        ]
         keys = {}
         for node in (ns.first, ns.second):
+            kind = node.split(":", 1)[0] if ":" in node else ""
+            if kind not in kinds:
+                print(
+                    f"hvc explain: {node!r} is not KIND:VALUE with a kind of this warehouse: "
+                    f"{', '.join(kinds)} (e.g. email:ann@example.com, edd_customer:17)",
+                    file=sys.stderr,
+                )
+                return 2
             found = con.execute(
                 "select customer_key from intermediate.int_identity__node_customers "
                 "where node_id = ?",
                 [node],
             ).fetchone()
             if found is None:
-                print(f"hvc: {node} links to nothing (see data_quality.identity_quarantine)")
+                print(
+                    f"hvc: {node} links to nothing: no record carries it, or identity kept it "
+                    "out (see data_quality.identity_quarantine)"
+                )
                 return 1
             keys[node] = found[0]
         if keys[ns.first] != keys[ns.second]:
@@ -411,13 +461,18 @@ def _explain_apart(con, first: str, second: str, keys: dict[str, str]) -> int:
 
 
 def cmd_demo(ns: argparse.Namespace) -> int:
-    """`hvc demo`: generate (or reuse) the demo, build it, score identity, summarise."""
+    """`hvc demo`: generate (or reuse) the demo, build it, score identity, summarise. The demo
+    data are reused when the same size, seed, shape and profile were written by this very
+    generator, else regenerated."""
+    from hvc.generate.world import generator_fingerprint
+
     out = DEFAULT_DEMO_DIR
     manifest = out / "manifest.json"
     if (
         ns.force
         or _manifest_world(manifest) != (ns.customers, ns.seed, "real")
         or _manifest_profile(manifest) != "demo"
+        or _manifest_generator(manifest) != generator_fingerprint()
     ):
         ns.out, ns.force = str(out), True
         code = cmd_generate(ns)
@@ -438,7 +493,14 @@ def cmd_demo(ns: argparse.Namespace) -> int:
     from hvc.identity import identity_scores
 
     identity_scores(warehouse_path(), out / "truth")
-    return cmd_summary(ns)
+    code = cmd_summary(ns)
+    if code:
+        return code
+    from hvc.report import write_report
+
+    report = write_report(serving_path(), report_path())
+    print(f"Report: {report} (open it in a browser)")
+    return 0
 
 
 def _manifest_world(manifest: Path) -> tuple[int, int, str] | None:
@@ -450,6 +512,17 @@ def _manifest_world(manifest: Path) -> tuple[int, int, str] | None:
         written = json.loads(manifest.read_text())
         return int(written["n_customers"]), int(written["seed"]), written.get("shape", "flat")
     except (OSError, KeyError, ValueError):
+        return None
+
+
+def _manifest_generator(manifest: Path) -> str | None:
+    """The fingerprint of the generator that wrote the world in a folder (None when it
+    records none: an older generator's, regenerated)."""
+    import json
+
+    try:
+        return json.loads(manifest.read_text()).get("generator")
+    except (OSError, ValueError, AttributeError):
         return None
 
 
@@ -571,6 +644,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     pub.set_defaults(func=cmd_publish)
 
+    report = sub.add_parser(
+        "report",
+        help="write the HTML report (a chart per business question) from the serving store",
+        description=textwrap.fill(
+            "Write one self-contained HTML page from the published serving store: a section "
+            "per business question with its charts (inline SVG, no script, opens without "
+            "network) and a caption carrying the numbers. A section without data says so."
+        ),
+    )
+    report.add_argument(
+        "--serving",
+        metavar="PATH",
+        help="the serving DuckDB file to read (env var HVC_SERVING_PATH, else "
+        "warehouse/serving.duckdb)",
+    )
+    report.add_argument(
+        "--out", metavar="FILE", help="the HTML file to write (report.html beside the store)"
+    )
+    report.set_defaults(func=cmd_report)
+
     summary = sub.add_parser("summary", help="print row counts and data quality of the warehouse")
     summary.set_defaults(func=cmd_summary)
 
@@ -579,7 +672,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="show the chain of records that put two identifiers in one customer, or the "
         "links refused between two customers and their relationship",
     )
-    explain.add_argument("first", help="an identifier, e.g. email:ann@brightlane.com")
+    explain.add_argument(
+        "first",
+        help="an identifier KIND:VALUE, e.g. email:ann@example.com (kinds: email, "
+        "domain, edd_customer, hubspot_company, ga_visitor, ...)",
+    )
     explain.add_argument("second", help="another identifier, e.g. edd_customer:17")
     explain.set_defaults(func=cmd_explain)
 

@@ -254,3 +254,17 @@ def test_a_demo_folder_of_a_messy_world_is_not_reused(tmp_path: Path) -> None:
         json.dumps({"n_customers": 5000, "seed": 42, "shape": "real", "profile": "messy"})
     )
     assert cli._manifest_profile(manifest) == "messy"
+
+
+def test_a_demo_folder_of_an_older_generator_is_not_reused(tmp_path: Path) -> None:
+    """The manifest records the generator's fingerprint (a hash of its source): a folder
+    written before a change to the generator, or before fingerprints, is regenerated."""
+    from hvc.generate.world import generator_fingerprint
+
+    manifest = tmp_path / "manifest.json"
+    manifest.write_text(json.dumps({"n_customers": 5000, "seed": 42, "shape": "real"}))
+    assert cli._manifest_generator(manifest) is None
+    current = generator_fingerprint()
+    assert len(current) == 16 and current == generator_fingerprint()
+    manifest.write_text(json.dumps({"generator": current}))
+    assert cli._manifest_generator(manifest) == current
