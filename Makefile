@@ -17,8 +17,11 @@ COMPAT_READERS := duckdb-cli-1.4.4 duckdb-cli-1.5.6 duckdb-1.1.3
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# pip's own lines (Collecting, Downloading with a bar, Installing) are the progress: the first
+# install takes a few minutes.
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e ".[dev]"
+	@echo "hvc: installing the package and its dependencies into $(VENV) (a few minutes the first time)"
+	$(BIN)/python -m pip install --disable-pip-version-check --progress-bar on -e ".[dev]"
 	touch $@
 
 install: $(VENV)/.installed

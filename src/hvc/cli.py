@@ -357,7 +357,7 @@ def cmd_summary(ns: argparse.Namespace) -> int:
     """`hvc summary`: print the warehouse's summary."""
     from hvc.summary import print_summary
 
-    return print_summary(warehouse_path())
+    return print_summary(warehouse_path(), serving_path())
 
 
 def cmd_explain(ns: argparse.Namespace) -> int:

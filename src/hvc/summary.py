@@ -4,31 +4,45 @@ from __future__ import annotations
 
 import sys
 import textwrap
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
+from tabulate import tabulate
 
 
 def _table(rows: list[tuple], header: tuple[str, ...]) -> str:
-    """Rows as an aligned text table under `header` (the first two columns left-aligned)."""
-    cells = [header, *[tuple(_fmt(v) for v in row) for row in rows]]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(header))]
-    lines = []
-    for n, row in enumerate(cells):
-        lines.append(
-            "  ".join(
-                value.ljust(width) if i < 2 else value.rjust(width)
-                for i, (value, width) in enumerate(zip(row, widths, strict=True))
-            )
-        )
-        if n == 0:
-            lines.append("  ".join("-" * width for width in widths))
-    return "\n".join(lines)
+    """Rows as an aligned text table under `header` (tabulate): a column of numbers right,
+    text left; integers with thousands separators, other cells as the query wrote them (a
+    score keeps its digits), None empty."""
+    cells = [tuple(_cell(value) for value in row) for row in rows]
+    numeric = [
+        all(_is_number(row[i]) for row in rows if row[i] is not None) for i in range(len(header))
+    ]
+    return tabulate(
+        cells,
+        headers=header,
+        tablefmt="simple",
+        disable_numparse=True,
+        colalign=["right" if flag and rows else "left" for flag in numeric],
+    )
 
 
-def _fmt(value: object) -> str:
+def _is_number(value: object) -> bool:
+    if isinstance(value, bool):
+        return False
+    if isinstance(value, int | float | Decimal):
+        return True
+    try:
+        float(str(value).replace(",", "").rstrip("%"))
+    except ValueError:
+        return False
+    return True
+
+
+def _cell(value: object) -> str:
     """A cell as text: integers with thousands separators, None empty."""
-    if isinstance(value, int):
+    if isinstance(value, int) and not isinstance(value, bool):
         return f"{value:,}"
     return "" if value is None else str(value)
 
@@ -168,8 +182,10 @@ from marts.customer_identity_map
 """
 
 
-def summarise(database: Path) -> str:
-    """Describe the warehouse in `database`: rows per raw table and where they went."""
+def summarise(database: Path, serving: Path | None = None) -> str:
+    """Describe the warehouse in `database`: rows per raw table and where they went, and
+    where to read it (`serving`, the serving store, named at the end)."""
+    serving = serving or database
     with duckdb.connect(str(database), read_only=True) as con:
         rows = {
             name: con.execute(sql).fetchall() if table is None or _has_table(con, *table) else []
@@ -204,7 +220,10 @@ def summarise(database: Path) -> str:
         "Every raw row is accounted for."
         if unaccounted == 0
         else f"{unaccounted:,} raw rows are unaccounted for: this is a bug.",
-        f"Open it: duckdb {database}  (or python: duckdb.connect('{database}', read_only=True))",
+        "Read it: hvc report writes the HTML report; BI and SQL read the serving store hvc "
+        "publish writes",
+        f"  (python: duckdb.connect('{serving}', read_only=True); the build file {database} "
+        "is for dbt).",
     ]
     return "\n".join(parts)
 
@@ -230,8 +249,10 @@ def _identity_parts(rows: dict[str, list[tuple]], customers: tuple, records: tup
     """Customers and records resolved, identifiers held back, scores against the truth."""
     parts = [
         "",
-        f"Customers: {customers[0]:,} ({customers[1]:,} businesses, {customers[2]:,} with "
-        f"orders); {records[0]:,} source records, {records[1]:,} with no usable identifier.",
+        f"Customers and prospects: {customers[0]:,} ({customers[2]:,} with orders, "
+        f"{customers[0] - customers[2]:,} known only from support, email, CRM or web visits; "
+        f"{customers[1]:,} businesses); {records[0]:,} source records, {records[1]:,} with no "
+        "usable identifier.",
     ]
     if rows["held"]:
         parts += [
@@ -336,10 +357,10 @@ def _has_table(con: duckdb.DuckDBPyConnection, schema: str, table: str) -> bool:
     )
 
 
-def print_summary(database: Path) -> int:
+def print_summary(database: Path, serving: Path | None = None) -> int:
     """Print the summary; returns a process exit code."""
     if not database.exists():
         print(f"hvc: no warehouse at {database}; run `make demo` first", file=sys.stderr)
         return 2
-    print(summarise(database))
+    print(summarise(database, serving))
     return 0
