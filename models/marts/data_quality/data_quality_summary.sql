@@ -1,6 +1,6 @@
 -- Counts only, no raw value: what the build kept out and why, for BI and the report. One row
--- per area (quarantined raw rows, exact duplicates removed, identifiers kept out of identity),
--- source or identifier type, table and reason.
+-- per area (quarantined raw rows, exact duplicates removed, identifiers kept out of identity,
+-- merges identity refused), source or identifier type, table and reason.
 with
 
 quarantined as (
@@ -36,12 +36,25 @@ identity_held as (
     group by all
 ),
 
+links_refused as (
+    select
+        'links_refused' as area,
+        'identity' as source_name,
+        relationship as item_name,
+        refused_reason as reason,
+        sum(record_count) as row_count
+    from {{ ref('identity_refused_links') }}
+    group by all
+),
+
 unioned as (
     select * from quarantined
     union all
     select * from duplicates
     union all
     select * from identity_held
+    union all
+    select * from links_refused
 ),
 
 final as (

@@ -516,22 +516,28 @@ def data_quality(con: duckdb.DuckDBPyConnection) -> Section:
         section.missing = "Nothing was kept out: no quarantined row, duplicate or junk identifier."
         return section
     top = rows.head(15).iloc[::-1]
-    colors = {"quarantined_rows": PALETTE[5], "duplicate_rows": PALETTE[7]}
+    colors = {
+        "quarantined_rows": PALETTE[5],
+        "duplicate_rows": PALETTE[7],
+        "identifiers_kept_out": PALETTE[4],
+        "links_refused": PALETTE[3],
+    }
     with figure(height=3.8) as (fig, (axis,)):
         labels = top["source_name"] + " " + top["item_name"] + ": " + top["reason"].str.slice(0, 40)
         axis.barh(
             labels,
             top["row_count"],
-            color=[colors.get(area, PALETTE[4]) for area in top["area"]],
+            color=[colors[area] for area in top["area"]],
         )
         axis.set_xscale("log")
         axis.set(title="The largest reasons", xlabel="rows or records (log scale)")
         handles = [
             matplotlib.patches.Patch(color=color, label=label)
             for color, label in [
-                (PALETTE[5], "quarantined rows"),
-                (PALETTE[7], "duplicates"),
-                (PALETTE[4], "identifiers kept out"),
+                (colors["quarantined_rows"], "quarantined rows"),
+                (colors["duplicate_rows"], "duplicates"),
+                (colors["identifiers_kept_out"], "identifiers kept out"),
+                (colors["links_refused"], "merges refused"),
             ]
         ]
         axis.legend(handles=handles, frameon=False, loc="lower right")
@@ -541,8 +547,10 @@ def data_quality(con: duckdb.DuckDBPyConnection) -> Section:
         f"{int(totals.get('quarantined_rows', 0)):,} raw rows quarantined with a reason, "
         f"{int(totals.get('duplicate_rows', 0)):,} exact duplicates removed, and "
         f"{int(totals.get('identifiers_kept_out', 0)):,} source records carrying an identifier "
-        "that identity kept out (junk, shared domains, or links to too many customers). "
-        "Nothing is dropped silently: data_quality.quarantined_rows holds every row."
+        "that identity kept out (junk, shared domains, or links to too many customers), and "
+        f"{int(totals.get('links_refused', 0)):,} carrying a link identity refused to merge two "
+        "customers on (kept as a relationship). Nothing is dropped silently: "
+        "data_quality.quarantined_rows holds every row."
     )
     return section
 

@@ -144,7 +144,11 @@ def demo_identity(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_the_readme_explain_example_links_on_the_demo(demo_identity: Path) -> None:
-    examples = [c for c in inline_hvc() if c.startswith("hvc explain") and "KIND" not in c]
+    # the examples: two identifiers given (a mention of the command alone is no example)
+    examples = [
+        c for c in inline_hvc() if c.split()[:2] == ["hvc", "explain"] and len(c.split()) == 4
+    ]
+    examples = [c for c in examples if "KIND" not in c]
     assert examples
     env = dbt_env(extra={"HVC_DUCKDB_PATH": str(demo_identity)})
     for command in examples:
