@@ -20,6 +20,12 @@ LINE_NAMES = {"software": "Software shop", "retail": "Retailer"}
 BACKTEST_LINES = {"edd": "software", "online_retail": "retail"}
 
 
+def line_name(line: str) -> str:
+    """A business line as a person reads it (the CLV backtest names lines by source)."""
+    line = BACKTEST_LINES.get(line, line)
+    return LINE_NAMES.get(line, line)
+
+
 @dataclass
 class Section:
     """One question: its anchor, title, charts (inline SVG), a caption, or why it is empty."""
@@ -325,7 +331,7 @@ def segments(con: duckdb.DuckDBPyConnection) -> Section:
                     label="Insiders" if segment_id == 1 else f"segment {segment_id}",
                 )
             axis.set(
-                title=f"{LINE_NAMES.get(line, line)}: customers on two principal axes",
+                title=f"{line_name(line)}: customers on two principal axes",
                 xlabel="component 1",
                 ylabel="component 2",
             )
@@ -349,7 +355,7 @@ def segments(con: duckdb.DuckDBPyConnection) -> Section:
                 )
                 axis.set_xticks(x, [str(s) for s in part["segment_id"]])
                 axis.set(
-                    title=f"{LINE_NAMES.get(line, line)}: share by segment (1: Insiders)",
+                    title=f"{line_name(line)}: share by segment (1: Insiders)",
                     xlabel="segment",
                     ylabel="%",
                 )
@@ -360,7 +366,7 @@ def segments(con: duckdb.DuckDBPyConnection) -> Section:
             if not insiders.empty:
                 row = insiders.iloc[0]
                 parts.append(
-                    f"{LINE_NAMES.get(line, line)}: the Insiders are "
+                    f"{line_name(line)}: the Insiders are "
                     f"{int(row['customer_count']):,} customers ({_pct(row['share_of_customers'])}) "
                     f"with {_pct(row['share_of_net_revenue'])} of net revenue."
                 )
@@ -393,7 +399,7 @@ def insiders_over_time(con: duckdb.DuckDBPyConnection) -> Section:
             axis.bar(ends, -part["removed"], width=12, color=PALETTE[5], label="removed")
             axis.plot(ends, part["insiders"], marker="o", color=PALETTE[0], label="Insiders")
             axis.axhline(0, color="#999999", linewidth=0.6)
-            axis.set(title=f"{LINE_NAMES.get(line, line)}: membership", ylabel="customers")
+            axis.set(title=f"{line_name(line)}: membership", ylabel="customers")
             axis.tick_params(axis="x", labelrotation=45)
             axis.legend(frameon=False, fontsize=7)
         section.charts.append(to_svg(fig))
@@ -426,7 +432,7 @@ def insiders_over_time(con: duckdb.DuckDBPyConnection) -> Section:
                     if value:
                         axis.text(j, i, f"{value:,}", ha="center", va="center", fontsize=7)
                 axis.set(
-                    title=f"{LINE_NAMES.get(line, line)}: moves into the last period",
+                    title=f"{line_name(line)}: moves into the last period",
                     xlabel="to segment",
                     ylabel="from segment (0: new buyers)",
                 )
@@ -435,7 +441,7 @@ def insiders_over_time(con: duckdb.DuckDBPyConnection) -> Section:
     for line in lines:
         last = rows[rows["business_line"] == line].iloc[-1]
         parts.append(
-            f"{LINE_NAMES.get(line, line)} at {last['period_end_date']:%Y-%m-%d}: "
+            f"{line_name(line)} at {last['period_end_date']:%Y-%m-%d}: "
             f"{int(last['insiders']):,} Insiders, {int(last['entered']):,} entered, "
             f"{int(last['removed']):,} removed."
         )
@@ -475,8 +481,7 @@ def forecast(con: duckdb.DuckDBPyConnection) -> Section:
             axis = axes[1]
             methods = {"bg_nbd_gamma_gamma": "model", "naive": "naive rate"}
             labels = [
-                f"{LINE_NAMES.get(BACKTEST_LINES.get(line, line), line)}\n"
-                f"{methods.get(method, method)}"
+                f"{line_name(line)}\n{methods.get(method, method)}"
                 for line, method in zip(backtest["business_line"], backtest["method"], strict=True)
             ]
             x = np.arange(len(backtest))
@@ -495,7 +500,7 @@ def forecast(con: duckdb.DuckDBPyConnection) -> Section:
     )
     model = backtest[backtest["method"] == "bg_nbd_gamma_gamma"]
     for _, row in model.iterrows():
-        line = LINE_NAMES.get(BACKTEST_LINES.get(row["business_line"], row["business_line"]))
+        line = line_name(row["business_line"])
         caption += (
             f" {line}: over a {int(row['holdout_days'])}-day holdout the model predicted "
             f"{money(row['predicted'])} against {money(row['actual'])} actual."

@@ -46,3 +46,10 @@ def test_value_by_license_draws_and_captions_the_numbers(tmp_path: Path) -> None
 def test_a_missing_store_is_named(tmp_path: Path) -> None:
     with pytest.raises(FileNotFoundError, match="run hvc build"):
         write_report(tmp_path / "none.duckdb", tmp_path / "report.html")
+
+
+def test_business_lines_read_as_people_name_them() -> None:
+    from hvc.report.sections import line_name
+
+    assert line_name("retail") == line_name("online_retail") == "Retailer"
+    assert line_name("edd") == "Software shop" and line_name("wholesale") == "wholesale"
