@@ -41,7 +41,6 @@ GAMMA_GAMMA = {"p": 6.0, "q": 4.0, "gamma": 150.0}
 WEEK_S = 7 * 86_400
 FIRST_CUSTOMER_ID = 12346
 FIRST_INVOICE = 536365
-DAY_S = 86_400
 
 #: Customers who change behaviour: shares of the retailer's customers; the weekly purchase
 #: rate of their frequent spells, whose spend scale is a steady customer's from above this
@@ -113,12 +112,12 @@ def _changers(
     big = rng.choice(above, n_rise + n_fall)
     small = float(np.quantile(spend_of, CHANGERS["riser_first_spend_quantile"]))
     lo, hi = CHANGERS["riser_change_days_before_end"]
-    rise_at = cat.END_S - rng.integers(lo, hi, n_rise) * DAY_S  # a midnight
-    rise_first = rng.integers(cat.START_S, rise_at - 120 * DAY_S)
+    rise_at = cat.END_S - rng.integers(lo, hi, n_rise) * cat.DAY_S  # a midnight
+    rise_first = rng.integers(cat.START_S, rise_at - 120 * cat.DAY_S)
     rise_owner, rise_ts = _frequent_times(rng, rise_at, np.full(n_rise, cat.END_S))
     lo, hi = CHANGERS["faller_change_days_before_end"]
-    fall_at = cat.END_S - rng.integers(lo, hi, n_fall) * DAY_S  # a midnight
-    fall_first = rng.integers(cat.START_S, cat.START_S + 90 * DAY_S, n_fall)
+    fall_at = cat.END_S - rng.integers(lo, hi, n_fall) * cat.DAY_S  # a midnight
+    fall_first = rng.integers(cat.START_S, cat.START_S + 90 * cat.DAY_S, n_fall)
     fall_owner, fall_ts = _frequent_times(rng, fall_first, fall_at)
     # a faller's spell starts with its first purchase
     fall_ts[group_starts(np.bincount(fall_owner, minlength=n_fall))] = fall_first
@@ -177,7 +176,7 @@ def online_retail(n_retail: int, writer: RawWriter, seed: int) -> pa.Table:
     tx_owner = np.concatenate([tx_owner, changers["owner"]])
     tx_ts = np.concatenate([tx_ts, changers["ts"]])
     value = np.concatenate([value, changers["value"]])
-    tx_ts = (tx_ts // DAY_S) * DAY_S + 8 * 3600 + rng.integers(0, 10 * 3600, len(tx_ts))
+    tx_ts = (tx_ts // cat.DAY_S) * cat.DAY_S + 8 * 3600 + rng.integers(0, 10 * 3600, len(tx_ts))
     n_known = len(tx_owner)
     # Guest invoices without a CustomerID.
     n_guest = round(0.08 * n_known)
