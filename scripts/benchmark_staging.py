@@ -31,7 +31,8 @@ def stage(
     """One `dbt run` of the staging layer into a fresh file; (wall seconds, seconds per base
     model)."""
     workdir.mkdir(parents=True, exist_ok=True)
-    database = workdir / "staging.duckdb"
+    # not "staging.duckdb": a catalog named like the staging schema makes references ambiguous
+    database = workdir / "bench.duckdb"
     database.unlink(missing_ok=True)
     start = time.perf_counter()
     done = dbt.run_dbt(

@@ -131,7 +131,9 @@ support_activity as (
     select
         cutoffs.customer_key,
         count(*) as closed_ticket_count,
-        -- hours to close on a log scale (they are roughly log-normal), a minute at least
+        -- hours to close on a log scale (they are roughly log-normal), a minute at least;
+        -- summed in ticket order: a sum of doubles in whatever order the threads give differs
+        -- in its last bits from build to build
         sum(
             ln(
                 greatest(
@@ -141,6 +143,7 @@ support_activity as (
                     1 / 60.0
                 )
             )
+            order by support_tickets.ticket_id
         ) as closed_ticket_log_hours,
         sum(coalesce(helpscout_conversations.thread_count, 0)) as closed_ticket_thread_count
     from support_tickets

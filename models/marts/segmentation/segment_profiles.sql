@@ -30,6 +30,8 @@ customer_value as (
     from {{ ref('customer_value') }}
 ),
 
+-- money stays decimal until it is summed or averaged: exact sums, the same bits whatever
+-- order the threads add the rows in (a sum of doubles is not)
 segmented as (
     select
         segments.business_line,
@@ -37,14 +39,14 @@ segmented as (
         segments.segment_name,
         segments.is_insider,
         customer_value.customer_key,
-        cast(customer_value.net_revenue as double) as net_revenue,
-        cast(customer_value.adjusted_revenue as double) as adjusted_revenue,
-        cast(customer_value.support_cost as double) as support_cost,
+        customer_value.net_revenue,
+        customer_value.adjusted_revenue,
+        customer_value.support_cost,
         customer_value.recency_days,
         customer_value.order_count,
-        cast(customer_value.average_order_value as double) as average_order_value,
+        customer_value.average_order_value,
         coalesce(customer_value.return_rate, 0) as return_rate,
-        cast(customer_value.refund_amount as double) as refund_amount,
+        customer_value.refund_amount,
         customer_value.distinct_product_count,
         customer_value.item_count,
         customer_value.tenure_days,
@@ -191,11 +193,11 @@ final as (
             as share_of_customers,
         cast(profiles.insider_count as bigint) as insider_count,
         cast(profiles.net_revenue as decimal(18, 2)) as net_revenue,
-        profiles.net_revenue / nullif(line_totals.line_net_revenue, 0)
+        cast(profiles.net_revenue as double) / nullif(line_totals.line_net_revenue, 0)
             as share_of_net_revenue,
         cast(profiles.adjusted_revenue as decimal(18, 2)) as adjusted_revenue,
-        profiles.adjusted_revenue / nullif(line_totals.line_adjusted_revenue, 0)
-            as share_of_adjusted_revenue,
+        cast(profiles.adjusted_revenue as double)
+        / nullif(line_totals.line_adjusted_revenue, 0) as share_of_adjusted_revenue,
         cast(profiles.median_net_revenue as double) as median_net_revenue,
         cast(profiles.mean_net_revenue as double) as mean_net_revenue,
         cast(profiles.median_adjusted_revenue as double) as median_adjusted_revenue,

@@ -284,6 +284,16 @@ def _check_summary(x, t_x, age) -> None:
         raise ValueError("t_x must be 0 when x = 0")
 
 
+#: The summary columns a fit reads (and sorts by).
+SUMMARY_FIT_COLUMNS = (
+    "business_line",
+    "frequency",
+    "recency_days",
+    "age_days",
+    "mean_repeat_purchase_amount",
+)
+
+
 def fit_parameters(summary: pd.DataFrame) -> pd.DataFrame:
     """Fit BG/NBD and Gamma-Gamma for each business line of a calibration summary.
 
@@ -296,8 +306,10 @@ def fit_parameters(summary: pd.DataFrame) -> pd.DataFrame:
     -------
     DataFrame with PARAMETER_COLUMNS, one row per business line, model and parameter. A line
     with fewer than MIN_CUSTOMERS customers or MIN_REPEAT_BUYERS repeat buyers is not fitted
-    (it has no rows).
+    (it has no rows). The rows are put in one order first, so that the same customers give
+    the same bits whatever order they come in (sums of floats depend on it).
     """
+    summary = summary.sort_values(list(SUMMARY_FIT_COLUMNS), kind="stable", na_position="last")
     frames = []
     for line, rows in summary.groupby("business_line", sort=True):
         x, t_x, age, spend = customer_arrays(rows)
