@@ -156,6 +156,27 @@ _QUERIES: dict[str, tuple[tuple[str, str] | None, str]] = {
         group by all order by all
         """,
     ),
+    # CLV fits that did not converge or rest on a parameter's limit: the current fit
+    # (clv_model_parameters) and the backtest's (clv_backtest)
+    "clv_fits": (
+        ("marts", "clv_backtest"),
+        """
+        select business_line, fit, is_converged, coalesce(parameters_at_bound, '')
+        from (
+            select business_line, 'current' as fit, bool_and(is_converged) as is_converged,
+                string_agg(parameter, ', ' order by model, parameter_index)
+                    filter (where is_at_bound) as parameters_at_bound
+            from marts.clv_model_parameters
+            group by business_line
+            union all
+            select business_line, 'backtest', is_converged, parameters_at_bound
+            from marts.clv_backtest
+            where method = 'bg_nbd_gamma_gamma'
+        )
+        where not is_converged or parameters_at_bound is not null
+        order by business_line, fit
+        """,
+    ),
     "forecast": (
         ("marts", "revenue_forecast"),
         """
@@ -342,6 +363,12 @@ def _model_parts(rows: dict[str, list[tuple]]) -> list[str]:
                 rows["forecast"],
                 ("segment", "customers", "next month", "lower", "upper", "all months"),
             ),
+        ]
+    if rows["clv_fits"]:
+        parts += [
+            "CLV fits to read with care (an estimate on its limit rests on the limit, not on "
+            "the data; clv_model_parameters, clv_backtest):",
+            _table(rows["clv_fits"], ("line", "fit", "converged", "estimates on a limit")),
         ]
     return parts
 

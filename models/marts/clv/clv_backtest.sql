@@ -20,7 +20,9 @@ scores as (
         purchases_correlation,
         revenue_mae,
         revenue_rmse,
-        revenue_correlation
+        revenue_correlation,
+        is_converged,
+        parameters_at_bound
     from {{ ref('int_clv__backtest') }}
 ),
 
@@ -87,6 +89,8 @@ final as (
         scores.revenue_mae,
         scores.revenue_rmse,
         scores.revenue_correlation,
+        scores.is_converged,
+        scores.parameters_at_bound,
         coalesce(new_customers.new_customers, 0) as new_customer_count,
         coalesce(new_customers.new_customer_purchases, 0) as new_customer_purchases,
         cast(coalesce(new_customers.new_customer_revenue, 0) as decimal(18, 2))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from hvc.clv.fit import fit_parameters, fits_from_parameters
+from hvc.clv.fit import Fit, fit_parameters, fits_from_parameters
 from hvc.clv.predict import CHUNK_SIZE, _chunks, _LinePredictor, _quantiles, _rng
 from hvc.clv.settings import ClvSettings
 from hvc.clv.tables import BACKTEST_COLUMNS, customer_arrays, empty_frame
@@ -29,7 +29,10 @@ def backtest(
     (conditional expected purchases in the holdout, times the Gamma-Gamma expected spend) and
     `naive` (the customer's repeat-purchase rate x/T over the calibration carried forward for
     the holdout's length, at their mean repeat purchase value; 0 without repeat purchases).
-    MAE, RMSE and Pearson correlation are over the line's customers (the model predicts
+    The model's rows say whether both fits converged (`is_converged`) and name the estimates
+    held on the edge of their parameter box (`parameters_at_bound`, e.g. `a, b`; null when
+    none), where a prediction rests on a bound rather than on the data; the naive rows have
+    nulls there. MAE, RMSE and Pearson correlation are over the line's customers (the model predicts
     means, which minimise squared error; MAE favours predicting 0 for the many who do not
     buy); totals too, with an interval over parameter draws for the model's totals.
     """
@@ -40,14 +43,19 @@ def backtest(
         if line not in fits:
             continue
         lp = _LinePredictor(rows, *fits[line], settings.draws, _rng(settings.random_state, line))
-        records += _line_backtest(line, rows, lp, settings.interval, chunk_size)
+        records += _line_backtest(line, rows, lp, fits[line], settings.interval, chunk_size)
     if not records:
         return empty_frame(BACKTEST_COLUMNS)
     return pd.DataFrame(records)[BACKTEST_COLUMNS]
 
 
 def _line_backtest(
-    line: str, rows: pd.DataFrame, lp: _LinePredictor, interval: float, chunk_size: int
+    line: str,
+    rows: pd.DataFrame,
+    lp: _LinePredictor,
+    fits: tuple[Fit, Fit],
+    interval: float,
+    chunk_size: int,
 ) -> list[dict]:
     """The model's and the naive rate's rows for one fitted business line."""
     holdout = float(rows["holdout_days"].iloc[0])
@@ -79,15 +87,31 @@ def _line_backtest(
         model_bounds = [_quantiles(totals[j], interval) for j in range(2)]
     else:
         model_bounds = [(np.nan, np.nan)] * 2
+    diagnostics = {
+        "bg_nbd_gamma_gamma": _fit_diagnostics(fits),
+        "naive": {"is_converged": None, "parameters_at_bound": None},
+    }
     return [
         common
         | {"method": method}
         | _scores(purchases, revenue, bounds, actual_purchases, actual_revenue)
+        | diagnostics[method]
         for method, purchases, revenue, bounds in (
             ("bg_nbd_gamma_gamma", model_purchases[lp.row], model_revenue[lp.row], model_bounds),
             ("naive", naive_purchases, naive_revenue, [(np.nan, np.nan)] * 2),
         )
     ]
+
+
+def _fit_diagnostics(fits: tuple[Fit, ...]) -> dict[str, object]:
+    """Whether every fit converged, and the names of the estimates on their box's edge."""
+    at_bound = [
+        name for fit in fits for name, edge in zip(fit.names, fit.at_bound, strict=True) if edge
+    ]
+    return {
+        "is_converged": all(fit.converged for fit in fits),
+        "parameters_at_bound": ", ".join(at_bound) or None,
+    }
 
 
 def _scores(

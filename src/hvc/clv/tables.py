@@ -74,6 +74,8 @@ BACKTEST_COLUMNS = [
     "revenue_mae",
     "revenue_rmse",
     "revenue_correlation",
+    "is_converged",
+    "parameters_at_bound",
 ]
 
 _F64 = pa.float64()
@@ -123,7 +125,8 @@ BACKTEST_SCHEMA = pa.schema(
         ("holdout_days", pa.int64()),
         ("customers", pa.int64()),
     ]
-    + [(c, _F64) for c in BACKTEST_COLUMNS[5:]]
+    + [(c, _F64) for c in BACKTEST_COLUMNS[5:-2]]
+    + [("is_converged", pa.bool_()), ("parameters_at_bound", pa.string())]
 )
 
 

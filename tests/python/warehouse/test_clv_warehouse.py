@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from hvc import clv
+from hvc.summary import summarise
 
 # The generator's retail process (src/hvc/generate/retail.py): alpha is in weeks there.
 DAYS_PER_WEEK = 7
@@ -317,6 +318,11 @@ def test_real_online_retail_backtest(real_online_retail_build: Path) -> None:
     assert model["purchases_correlation"] > naive["purchases_correlation"]
     assert model["purchases_rmse"] < naive["purchases_rmse"]
     assert model["revenue_correlation"] > naive["revenue_correlation"]
+    # nine months of invoices do not identify the dropout law: a and b go to their limits, and
+    # the table and the summary say so instead of showing the predictions as plain estimates
+    assert {"a", "b"} <= set(model["parameters_at_bound"].split(", ")), model
+    assert pd.isna(naive["parameters_at_bound"])
+    assert "CLV fits to read with care" in summarise(real_online_retail_build)
     lifetime = query(
         real_online_retail_build,
         """

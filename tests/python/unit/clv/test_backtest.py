@@ -53,3 +53,33 @@ def test_naive_baseline_carries_the_past_rate_forward() -> None:
     assert naive["predicted_purchases"] == pytest.approx(30 * 2)
     assert naive["predicted_revenue"] == pytest.approx(30 * 40)
     assert naive["purchases_mae"] == pytest.approx((1 + 1) / 2)
+
+
+def test_the_model_rows_say_whether_the_fit_converged_and_what_sits_on_a_bound(
+    simulated: pd.DataFrame,
+) -> None:
+    settings = ClvSettings.from_project(draws=0)
+    scores = clv.backtest(simulated, settings).set_index("method")
+    assert scores.loc["bg_nbd_gamma_gamma", "is_converged"]
+    assert scores.loc["bg_nbd_gamma_gamma", "parameters_at_bound"] is None
+    assert scores.loc["naive", ["is_converged", "parameters_at_bound"]].isna().all()
+    # nobody ever stops buying: every customer bought on the last day they were watched, so
+    # nothing in the data says customers drop out and the dropout law goes to its box's edge
+    rng = np.random.default_rng(5)
+    age = rng.uniform(200, 600, 2_000).round()
+    steady = pd.DataFrame(
+        {
+            "customer_key": [f"c{i}" for i in range(len(age))],
+            "business_line": "shop",
+            "frequency": rng.poisson(age / 30) + 1,
+            "recency_days": age,
+            "age_days": age,
+            "mean_repeat_purchase_amount": rng.gamma(4, 10, len(age)),
+            "calibration_end_date": pd.Timestamp("2024-01-01"),
+            "holdout_days": 90,
+            "holdout_purchases": rng.poisson(3, len(age)),
+            "holdout_purchase_amount": 100.0,
+        }
+    )
+    model = clv.backtest(steady, settings).set_index("method").loc["bg_nbd_gamma_gamma"]
+    assert model["parameters_at_bound"], model
