@@ -1,5 +1,5 @@
 """One row per model and evaluation (out of fold, holdout): ranking, threshold, lift and
-calibration metrics."""
+calibration metrics; or one `not_fitted` row saying why nothing was fitted."""
 
 from hvc.propensity import METRIC_COLUMNS, PropensitySettings, propensity_metrics
 
@@ -8,4 +8,5 @@ def model(dbt, session):
     dbt.config(materialized="table")
     settings = PropensitySettings.from_dbt(dbt.config.get("settings"))
     predictions = dbt.ref("int_propensity__predictions").df()
-    return propensity_metrics(predictions, settings)[METRIC_COLUMNS]
+    facts = dbt.ref("int_propensity__customer_features").select("has_license_3").df()
+    return propensity_metrics(predictions, settings, facts)[METRIC_COLUMNS]

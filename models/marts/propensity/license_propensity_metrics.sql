@@ -23,6 +23,7 @@ metrics as (
         mean_predicted_probability,
         feature_count,
         is_scoring_model,
+        fit_status,
         model_version
     from {{ ref('int_propensity__metrics') }}
 ),
@@ -50,6 +51,7 @@ final as (
         cast(mean_predicted_probability as double) as mean_predicted_probability,
         cast(feature_count as bigint) as feature_count,
         is_scoring_model,
+        fit_status,
         model_version,
         cast({{ as_of('software') }} as date) as as_of_date
     from metrics

@@ -12,6 +12,7 @@ from sklearn.exceptions import ConvergenceWarning
 from hvc.propensity.features import CandidateFeatures
 from hvc.propensity.metrics import calibration_bins, choose_threshold, classification_metrics
 from hvc.propensity.models import (
+    MIN_PER_CLASS_PER_FOLD,
     MODEL_NAMES,
     SCORING_MODEL,
     _one_thread,
@@ -105,12 +106,19 @@ def _prediction_frame(
     )
 
 
-def propensity_metrics(predictions: pd.DataFrame, settings: PropensitySettings) -> pd.DataFrame:
+def propensity_metrics(
+    predictions: pd.DataFrame, settings: PropensitySettings, facts: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """Per model: metrics on all out-of-fold predictions and on the holdout (fold 0).
 
     The out-of-fold threshold is chosen on all out-of-fold predictions (it is the one the
-    scores use); the holdout's on the other folds' predictions only. Columns `METRIC_COLUMNS`.
+    scores use); the holdout's on the other folds' predictions only. Columns `METRIC_COLUMNS`,
+    `fit_status` = `fitted`. With no predictions, `facts` (the customers the models would
+    fit, with `has_license_3`) give one row `evaluation = 'not_fitted'` saying why: a build
+    without enough buyers goes on, and its metrics table says so rather than being empty.
     """
+    if predictions.empty and facts is not None:
+        return _not_fitted(facts, settings)
     rows = []
     for name in MODEL_NAMES:
         oof = predictions[
@@ -141,11 +149,41 @@ def propensity_metrics(predictions: pd.DataFrame, settings: PropensitySettings) 
                     "threshold_rule": settings.threshold_rule,
                     "feature_count": int(oof["feature_count"].iloc[0]),
                     "is_scoring_model": name == SCORING_MODEL,
+                    "fit_status": "fitted",
                     "model_version": oof["model_version"].iloc[0],
                     **metrics,
                 }
             )
     return _typed(pd.DataFrame(rows, columns=METRIC_COLUMNS) if rows else None, METRIC_TYPES)
+
+
+def _not_fitted(facts: pd.DataFrame, settings: PropensitySettings) -> pd.DataFrame:
+    """The one metrics row of a build whose customers are too few to fit: how many buyers
+    and non-buyers there are, and how many each side needs."""
+    outcome = (
+        facts["has_license_3"].astype(bool).to_numpy()
+        if "has_license_3" in facts.columns
+        else np.zeros(0, dtype=bool)
+    )
+    buyers, customers = int(outcome.sum()), len(outcome)
+    least = MIN_PER_CLASS_PER_FOLD * settings.folds
+    status = (
+        f"not fitted: {buyers:,} buyers and {customers - buyers:,} non-buyers; each side needs "
+        f"{least:,} ({MIN_PER_CLASS_PER_FOLD} per fold x {settings.folds} folds)"
+    )
+    row = dict.fromkeys(METRIC_COLUMNS, np.nan) | {
+        "model_name": SCORING_MODEL,
+        "evaluation": "not_fitted",
+        "customers": customers,
+        "buyers": buyers,
+        "base_rate": buyers / customers if customers else np.nan,
+        "threshold_rule": settings.threshold_rule,
+        "feature_count": 0,
+        "is_scoring_model": True,
+        "fit_status": status,
+        "model_version": "",
+    }
+    return _typed(pd.DataFrame([row], columns=METRIC_COLUMNS), METRIC_TYPES)
 
 
 def propensity_calibration(predictions: pd.DataFrame) -> pd.DataFrame:

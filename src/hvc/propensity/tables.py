@@ -39,6 +39,7 @@ METRIC_TYPES = {
     "mean_predicted_probability": "float64",
     "feature_count": "int64",
     "is_scoring_model": "bool",
+    "fit_status": "str",
     "model_version": "str",
 }
 

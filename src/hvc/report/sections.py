@@ -194,8 +194,15 @@ def license_drivers(con: duckdb.DuckDBPyConnection) -> Section:
         "where is_scoring_model and evaluation = 'out_of_fold'",
     )
     if odds.empty or calibration.empty:
-        section.missing = (
-            "No License 3 model in this build (no software customers, or too few buyers)."
+        why = query(
+            con,
+            "select fit_status from model_diagnostics.license_propensity_metrics "
+            "where evaluation = 'not_fitted'",
+        )
+        section.missing = "No License 3 model in this build " + (
+            f"({why['fit_status'].iloc[0]})."
+            if not why.empty
+            else "(no software customers, or too few buyers)."
         )
         return section
     with figure(height=3.6, ncols=2) as (fig, (forest, calib)):

@@ -106,3 +106,24 @@ def test_too_few_buyers_give_empty_tables_of_the_right_types() -> None:
             column for column, kind in zip(output.columns, types, strict=True) if kind == "VARCHAR"
         ]
         assert text == [column for column, kind in expected[name].items() if kind == "str"], name
+
+
+def test_too_few_buyers_write_one_metrics_row_saying_why() -> None:
+    """The build goes on, and the metrics table says the model was not fitted and why,
+    rather than being empty without a word."""
+    facts = make_facts(200)
+    facts["has_license_3"] = False
+    facts.loc[:5, "has_license_3"] = True
+    settings = PropensitySettings.from_project()
+    metrics = propensity_metrics(predict_propensity(facts, settings), settings, facts)
+    assert list(metrics.columns) == list(METRIC_TYPES)
+    assert len(metrics) == 1
+    row = metrics.iloc[0]
+    assert row["evaluation"] == "not_fitted" and row["is_scoring_model"]
+    assert (row["customers"], row["buyers"]) == (200, 6)
+    assert row["fit_status"].startswith("not fitted: 6 buyers and 194 non-buyers")
+    assert np.isnan(row["roc_auc"])
+    # enough buyers: every row was fitted
+    facts.loc[:60, "has_license_3"] = True
+    fitted = propensity_metrics(predict_propensity(facts, SMALL), SMALL, facts)
+    assert (fitted["fit_status"] == "fitted").all() and len(fitted) > 1
