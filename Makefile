@@ -1,5 +1,6 @@
 # The two commands: `make demo` builds the demo warehouse end to end, `make test` runs every test.
-# `make test-fast`: ruff and the unit tests (tests/python/unit, no dbt build), in under a minute.
+# `make test-fast`: ruff and the unit tests (tests/python/unit, no dbt build, not the `slow`
+# statistical checks), in under a minute.
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -57,7 +58,7 @@ test: lint compat-readers
 	$(BIN)/pytest
 
 test-fast: lint-python
-	$(BIN)/pytest tests/python/unit
+	$(BIN)/pytest tests/python/unit -m "not slow"
 
 benchmark: install
 	$(BIN)/python scripts/benchmark_generator.py

@@ -182,8 +182,8 @@ _QUERIES: dict[str, tuple[tuple[str, str] | None, str]] = {
         """
         select segment, max(customer_count),
             round(sum(expected_revenue) filter (where month_number = 1), 0)::bigint,
-            round(sum(expected_revenue_lower) filter (where month_number = 1), 0)::bigint,
-            round(sum(expected_revenue_upper) filter (where month_number = 1), 0)::bigint,
+            round(sum(realised_revenue_lower) filter (where month_number = 1), 0)::bigint,
+            round(sum(realised_revenue_upper) filter (where month_number = 1), 0)::bigint,
             round(sum(expected_revenue), 0)::bigint
         from marts.revenue_forecast
         group by segment
@@ -357,8 +357,8 @@ def _model_parts(rows: dict[str, list[tuple]]) -> list[str]:
     if rows["forecast"]:
         parts += [
             "",
-            "Expected revenue from today's customers (next month with its 80 % interval; "
-            "all forecast months):",
+            "Expected revenue from today's customers (next month with the 80 % predictive "
+            "interval of what may come; all forecast months):",
             _table(
                 rows["forecast"],
                 ("segment", "customers", "next month", "lower", "upper", "all months"),

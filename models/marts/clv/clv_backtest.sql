@@ -15,6 +15,10 @@ scores as (
         predicted_revenue,
         predicted_revenue_lower,
         predicted_revenue_upper,
+        realised_purchases_lower,
+        realised_purchases_upper,
+        realised_revenue_lower,
+        realised_revenue_upper,
         purchases_mae,
         purchases_rmse,
         purchases_correlation,
@@ -81,6 +85,13 @@ final as (
         cast(scores.predicted_revenue as decimal(18, 2)) as predicted_revenue,
         cast(scores.predicted_revenue_lower as decimal(18, 2)) as predicted_revenue_lower,
         cast(scores.predicted_revenue_upper as decimal(18, 2)) as predicted_revenue_upper,
+        scores.realised_purchases_lower,
+        scores.realised_purchases_upper,
+        -- an end beyond what decimal(18, 2) holds (a simulated spend that overflows on a
+        -- parameter draw far out on an ill-determined fit) is unbounded: null, as an infinite
+        -- end is
+        try_cast(scores.realised_revenue_lower as decimal(18, 2)) as realised_revenue_lower,
+        try_cast(scores.realised_revenue_upper as decimal(18, 2)) as realised_revenue_upper,
         scores.predicted_revenue / nullif(scores.actual_revenue, 0) - 1
             as revenue_relative_error,
         scores.purchases_mae,

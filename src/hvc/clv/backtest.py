@@ -8,6 +8,7 @@ import pandas as pd
 from hvc.clv.fit import Fit, fit_parameters, fits_from_parameters
 from hvc.clv.predict import CHUNK_SIZE, _chunks, _LinePredictor, _quantiles, _rng
 from hvc.clv.settings import ClvSettings
+from hvc.clv.simulate import simulate_totals, simulation_rng
 from hvc.clv.tables import BACKTEST_COLUMNS, customer_arrays, empty_frame
 
 
@@ -43,7 +44,15 @@ def backtest(
         if line not in fits:
             continue
         lp = _LinePredictor(rows, *fits[line], settings.draws, _rng(settings.random_state, line))
-        records += _line_backtest(line, rows, lp, fits[line], settings.interval, chunk_size)
+        records += _line_backtest(
+            line,
+            rows,
+            lp,
+            fits[line],
+            settings,
+            simulation_rng(settings.random_state, line),
+            chunk_size,
+        )
     if not records:
         return empty_frame(BACKTEST_COLUMNS)
     return pd.DataFrame(records)[BACKTEST_COLUMNS]
@@ -54,10 +63,12 @@ def _line_backtest(
     rows: pd.DataFrame,
     lp: _LinePredictor,
     fits: tuple[Fit, Fit],
-    interval: float,
-    chunk_size: int,
+    settings: ClvSettings,
+    rng: np.random.Generator,
+    chunk_size: int = CHUNK_SIZE,
 ) -> list[dict]:
     """The model's and the naive rate's rows for one fitted business line."""
+    interval = settings.interval
     holdout = float(rows["holdout_days"].iloc[0])
     table = lp.if_alive([holdout])
     totals = np.zeros((2, len(lp.bg)))  # purchases, revenue per draw
@@ -83,10 +94,14 @@ def _line_backtest(
         "actual_purchases": actual_purchases.sum(),
         "actual_revenue": actual_revenue.sum(),
     }
-    if lp.has_draws:
-        model_bounds = [_quantiles(totals[j], interval) for j in range(2)]
-    else:
-        model_bounds = [(np.nan, np.nan)] * 2
+    no_bounds = [(np.nan, np.nan)] * 2
+    model_bounds = (
+        [_quantiles(totals[j], interval) for j in range(2)] if lp.has_draws else no_bounds
+    )
+    simulated = simulate_totals(lp, np.array([holdout]), np.zeros(len(rows), int), 1, rng)
+    realised = (
+        [_interval(simulated[j][:, 0, 0], interval) for j in range(2)] if simulated else no_bounds
+    )
     diagnostics = {
         "bg_nbd_gamma_gamma": _fit_diagnostics(fits),
         "naive": {"is_converged": None, "parameters_at_bound": None},
@@ -95,12 +110,39 @@ def _line_backtest(
         common
         | {"method": method}
         | _scores(purchases, revenue, bounds, actual_purchases, actual_revenue)
+        | _realised(simulated_bounds)
         | diagnostics[method]
-        for method, purchases, revenue, bounds in (
-            ("bg_nbd_gamma_gamma", model_purchases[lp.row], model_revenue[lp.row], model_bounds),
-            ("naive", naive_purchases, naive_revenue, [(np.nan, np.nan)] * 2),
+        for method, purchases, revenue, bounds, simulated_bounds in (
+            (
+                "bg_nbd_gamma_gamma",
+                model_purchases[lp.row],
+                model_revenue[lp.row],
+                model_bounds,
+                realised,
+            ),
+            ("naive", naive_purchases, naive_revenue, no_bounds, no_bounds),
         )
     ]
+
+
+def _interval(values: np.ndarray, interval: float) -> tuple[float, float]:
+    """The central `interval` of simulated totals; an end that is not finite is NaN (null).
+    A parameter draw far out on an ill-determined fit (few repeat buyers) can make a
+    simulated spend overflow: such a total counts as infinite, not as missing."""
+    values = np.where(np.isnan(values), np.inf, values)
+    ends = np.quantile(values, [(1 - interval) / 2, (1 + interval) / 2])
+    low, high = (float(end) if np.isfinite(end) else np.nan for end in ends)
+    return low, high
+
+
+def _realised(bounds: list[tuple[float, float]]) -> dict[str, float]:
+    """The predictive interval of the realised holdout purchases and revenue."""
+    return {
+        "realised_purchases_lower": bounds[0][0],
+        "realised_purchases_upper": bounds[0][1],
+        "realised_revenue_lower": bounds[1][0],
+        "realised_revenue_upper": bounds[1][1],
+    }
 
 
 def _fit_diagnostics(fits: tuple[Fit, ...]) -> dict[str, object]:

@@ -2,7 +2,9 @@
 
 Prediction intervals are quantiles of a prediction over parameter sets drawn from the
 estimates' asymptotic normal distribution (on the log scale): they show how uncertain the
-*expectation* is, not the spread of what a customer will actually do.
+*expectation* is, not the spread of what a customer will actually do. The forecast also
+gives the predictive interval of the realised revenue (`realised_revenue_lower/upper`:
+parameter draws plus simulated purchases and spend, `hvc.clv.simulate`).
 """
 
 from __future__ import annotations
@@ -246,6 +248,7 @@ def forecast_revenue(
     if not fitted.any():
         return empty_frame(FORECAST_COLUMNS)
     start = pd.Timestamp(summary.loc[fitted, "calibration_end_date"].max())
+    realised = np.zeros((max(n_draws, 0), n_groups, months))
     has_draws = False
     for line, rows in summary.groupby("business_line", sort=True):
         if line not in fits:
@@ -258,15 +261,56 @@ def forecast_revenue(
         )
         revenue[: len(lp.bg)] += line_revenue
         purchases[: len(lp.bg)] += line_purchases
+        simulated = _line_simulation(
+            line, lp, group, n_groups, observed_until, start, months, settings
+        )
+        if simulated is not None:
+            realised += simulated
         customers += np.bincount(group, minlength=n_groups)
         has_draws = has_draws or lp.has_draws
     total = code[total_segment]
     revenue[:, total] = revenue.sum(axis=1)
     purchases[:, total] = purchases.sum(axis=1)
+    realised[:, total] = realised.sum(axis=1)
     customers[total] = customers.sum()
     return _forecast_frame(
-        code, start, revenue, purchases, customers, settings.interval if has_draws else None
+        code,
+        start,
+        revenue,
+        purchases,
+        customers,
+        settings.interval if has_draws else None,
+        realised,
     )
+
+
+def _line_simulation(
+    line: str,
+    lp: _LinePredictor,
+    group: np.ndarray,
+    n_groups: int,
+    observed_until: pd.Timestamp,
+    start: pd.Timestamp,
+    months: int,
+    settings: ClvSettings,
+) -> np.ndarray | None:
+    """One business line's simulated realised revenue in the calendar months after `start`,
+    (draws, segments, months); the days between `observed_until` and the first month are
+    simulated and left out, as in the expectation."""
+    # simulate builds on this module's predictor: imported here, not at the top
+    from hvc.clv.simulate import simulate_totals, simulation_rng
+
+    periods = calendar_months(start, months)
+    lengths = [float((last - first).days + 1) for first, last in periods]
+    gap = (periods[0][0] - pd.Timedelta(days=1) - observed_until).days
+    simulated = simulate_totals(
+        lp,
+        np.array([float(gap), *lengths]),
+        group,
+        n_groups,
+        simulation_rng(settings.random_state, line),
+    )
+    return None if simulated is None else simulated[1][:, :, 1:]
 
 
 def _segment_codes(
@@ -332,17 +376,26 @@ def _forecast_frame(
     purchases: np.ndarray,
     customers: np.ndarray,
     interval: float | None,
+    realised: np.ndarray,
 ) -> pd.DataFrame:
     """One row per segment and month from the (draws, segments, months) totals; intervals over
-    the draws unless `interval` is None (no draws)."""
+    the draws unless `interval` is None (no draws): of the expected revenue, and of the
+    simulated realised revenue (`realised`, draws only)."""
     months = revenue.shape[2]
     periods = calendar_months(start, months)
     records = []
     for name, g in code.items():
         if interval is not None:
             low, high = _quantiles(revenue[:, g], interval)
+            real_low, real_high = _finite(
+                np.quantile(
+                    np.where(np.isnan(realised[:, g]), np.inf, realised[:, g]),
+                    [(1 - interval) / 2, (1 + interval) / 2],
+                    axis=0,
+                )
+            )
         else:
-            low = high = np.full(months, np.nan)
+            low = high = real_low = real_high = np.full(months, np.nan)
         for k, (period_start, period_end) in enumerate(periods):
             records.append(
                 {
@@ -355,6 +408,8 @@ def _forecast_frame(
                     "expected_revenue": revenue[0, g, k],
                     "expected_revenue_lower": low[k],
                     "expected_revenue_upper": high[k],
+                    "realised_revenue_lower": real_low[k],
+                    "realised_revenue_upper": real_high[k],
                 }
             )
     return pd.DataFrame(records, columns=FORECAST_COLUMNS)

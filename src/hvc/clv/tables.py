@@ -52,6 +52,8 @@ FORECAST_COLUMNS = [
     "expected_revenue",
     "expected_revenue_lower",
     "expected_revenue_upper",
+    "realised_revenue_lower",
+    "realised_revenue_upper",
 ]
 
 BACKTEST_COLUMNS = [
@@ -68,6 +70,10 @@ BACKTEST_COLUMNS = [
     "predicted_revenue",
     "predicted_revenue_lower",
     "predicted_revenue_upper",
+    "realised_purchases_lower",
+    "realised_purchases_upper",
+    "realised_revenue_lower",
+    "realised_revenue_upper",
     "purchases_mae",
     "purchases_rmse",
     "purchases_correlation",

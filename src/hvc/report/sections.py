@@ -461,8 +461,8 @@ def forecast(con: duckdb.DuckDBPyConnection) -> Section:
     rows = query(
         con,
         "select segment, period_start_date, cast(expected_revenue as double) as expected, "
-        "cast(expected_revenue_lower as double) as lower, "
-        "cast(expected_revenue_upper as double) as upper "
+        "cast(realised_revenue_lower as double) as lower, "
+        "cast(realised_revenue_upper as double) as upper "
         "from analytics.revenue_forecast order by segment, month_number",
     )
     backtest = query(
@@ -481,7 +481,7 @@ def forecast(con: duckdb.DuckDBPyConnection) -> Section:
             color = PALETTE[n % len(PALETTE)]
             axis.plot(months, part["expected"], marker="o", color=color, label=segment)
             axis.fill_between(months, part["lower"], part["upper"], color=color, alpha=0.2)
-        axis.set(title="Expected revenue by month, 80 % interval", ylabel="revenue")
+        axis.set(title="Expected revenue by month, 80 % predictive interval", ylabel="revenue")
         axis.tick_params(axis="x", labelrotation=45)
         axis.legend(frameon=False, fontsize=7)
         if not backtest.empty:
@@ -502,8 +502,9 @@ def forecast(con: duckdb.DuckDBPyConnection) -> Section:
     total = total if not total.empty else rows
     caption = (
         f"Next {total['period_start_date'].nunique()} months: {money(total['expected'].sum())} "
-        f"expected ({money(total['lower'].sum())} to {money(total['upper'].sum())} summing the "
-        f"monthly bounds)."
+        f"expected; each month's band is where its revenue should fall 8 times in 10 "
+        f"(simulated purchases over parameter draws), {money(total['lower'].iloc[0])} to "
+        f"{money(total['upper'].iloc[0])} for the first."
     )
     model = backtest[backtest["method"] == "bg_nbd_gamma_gamma"]
     for _, row in model.iterrows():
