@@ -18,6 +18,7 @@ Not a test: run it by hand, e.g.
 
     .venv/bin/python scripts/benchmark_clv.py                  # 1,000,000 customers
     .venv/bin/python scripts/benchmark_clv.py --customers 100000 --skip-dbt
+    .venv/bin/python scripts/benchmark_clv.py --customers 100000 --skip-dbt --continuous
 """
 
 from __future__ import annotations
@@ -72,14 +73,14 @@ def peak_rss_mb(who: int) -> float:
     return resource.getrusage(who).ru_maxrss / 1024
 
 
-def simulate(n: int, seed: int, holdout: int) -> pd.DataFrame:
+def simulate(n: int, seed: int, holdout: int, whole_days: bool = True) -> pd.DataFrame:
     return simulate_summaries(
         n,
         PLANTED_BGNBD,
         PLANTED_GAMMA_GAMMA,
         calibration_days=CALIBRATION_DAYS - holdout,
         holdout_days=holdout,
-        whole_days=True,
+        whole_days=whole_days,
         random_state=seed,
     )
 
@@ -179,10 +180,17 @@ def main() -> None:
     parser.add_argument("--workdir", type=Path, default=None)
     parser.add_argument("--skip-dbt", action="store_true")
     parser.add_argument("--skip-in-process", action="store_true")
+    parser.add_argument(
+        "--continuous",
+        action="store_true",
+        help="time in continuous days (about one distinct history per customer: the memory "
+        "worst case) instead of whole days",
+    )
     args = parser.parse_args()
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f} at start")
     summary = timed(
-        "simulate calibration summaries", lambda: simulate(args.customers, SEED, holdout=0)
+        "simulate calibration summaries",
+        lambda: simulate(args.customers, SEED, holdout=0, whole_days=not args.continuous),
     )
     histories = summary.groupby(["frequency", "recency_days", "age_days"]).ngroups
     print(
@@ -192,7 +200,9 @@ def main() -> None:
     if not args.skip_in_process:
         in_process(summary, args.draws)
     if not args.skip_dbt:
-        backtest = simulate(args.customers, SEED + 1, holdout=HOLDOUT_DAYS)
+        backtest = simulate(
+            args.customers, SEED + 1, holdout=HOLDOUT_DAYS, whole_days=not args.continuous
+        )
         workdir = args.workdir or Path(tempfile.mkdtemp(prefix="hvc-clv-bench-"))
         workdir.mkdir(parents=True, exist_ok=True)
         in_dbt(summary, backtest, args.draws, workdir)

@@ -75,14 +75,27 @@ class _LinePredictor:
         """Whether there are parameter draws besides the estimates."""
         return len(self.bg) > 1
 
-    def if_alive(self, horizons: Sequence[float], draws: int | None = None) -> np.ndarray:
-        """(draws, horizons, pairs): expected purchases if alive, per distinct (x, T)."""
+    def if_alive(
+        self,
+        horizons: Sequence[float],
+        draws: int | None = None,
+        pairs: np.ndarray | None = None,
+    ) -> np.ndarray:
+        """(draws, horizons, pairs): expected purchases if alive, per distinct (x, T); of the
+        pairs numbered `pairs` only, when given (a chunk's: memory follows the chunk)."""
         params = self.bg if draws is None else self.bg[:draws]
-        out = np.empty((len(params), len(horizons), len(self.pair_x)))
+        x = self.pair_x if pairs is None else self.pair_x[pairs]
+        age = self.pair_age if pairs is None else self.pair_age[pairs]
+        out = np.empty((len(params), len(horizons), len(x)))
         for s, row in enumerate(params):
             for k, t in enumerate(horizons):
-                out[s, k] = expected_purchases_if_alive(row, t, self.pair_x, self.pair_age)
+                out[s, k] = expected_purchases_if_alive(row, t, x, age)
         return out
+
+    def chunk_pairs(self, part: slice) -> tuple[np.ndarray, np.ndarray]:
+        """The pairs the histories of `part` use, and each history's index among them."""
+        pairs, local = np.unique(self.pair[part], return_inverse=True)
+        return pairs, local
 
     def alive_and_spend(self, part: slice) -> tuple[np.ndarray, np.ndarray]:
         """(draws, rows) P(alive) and expected spend for a slice of the distinct histories."""
@@ -166,15 +179,17 @@ def predict_customers(
         lp = _LinePredictor(rows, *fits[line], settings.draws, _rng(settings.random_state, line))
         end = rows["calibration_end_date"].iloc[0]
         months = _days_between(end, _months_after(end, 12))
-        # The 30- and 180-day expectations have no interval: at the estimates only.
-        short_long = lp.if_alive([30.0, 180.0], draws=1)[0]
-        table = lp.if_alive(np.concatenate([[90.0], months]))
-        monthly = np.diff(table[:, 1:], axis=1, prepend=0)
-        clv_factor = np.einsum("k,skp->sp", discount, monthly)
         values = {column: np.empty(lp.n) for column in PREDICTION_COLUMNS[2:]}
         for part in _chunks(lp.n, chunk_size):
             alive, spend = lp.alive_and_spend(part)
-            pair = lp.pair[part]
+            # the expectations of this chunk's (x, T) pairs only: memory follows the chunk,
+            # not the number of distinct histories (continuous time: about one per customer)
+            pairs, pair = lp.chunk_pairs(part)
+            # The 30- and 180-day expectations have no interval: at the estimates only.
+            short_long = lp.if_alive([30.0, 180.0], draws=1, pairs=pairs)[0]
+            table = lp.if_alive(np.concatenate([[90.0], months]), pairs=pairs)
+            monthly = np.diff(table[:, 1:], axis=1, prepend=0)
+            clv_factor = np.einsum("k,skp->sp", discount, monthly)
             with np.errstate(invalid="ignore"):
                 revenue_90 = alive * table[:, 0, pair] * spend
                 clv = alive * clv_factor[:, pair] * spend
@@ -345,28 +360,21 @@ def _line_forecast(
     periods = calendar_months(start, months)
     ends = _days_between(observed_until, [last for _, last in periods])
     gap = (periods[0][0] - pd.Timedelta(days=1) - observed_until).days
-    if gap:
-        monthly = np.diff(lp.if_alive(np.concatenate([[gap], ends])), axis=1)
-    else:
-        monthly = np.diff(lp.if_alive(ends), axis=1, prepend=0)
-    n_cells = len(lp.pair_x) * n_groups
-    # Customers per (distinct history, pair x segment cell).
-    membership = csr_array(
-        (np.ones(len(group)), (lp.row, lp.pair[lp.row] * n_groups + group)),
-        shape=(lp.n, n_cells),
-    )
-    s_count = len(lp.bg)
-    by_cell = np.zeros((2, s_count, n_cells))
+    horizons = np.concatenate([[gap], ends]) if gap else ends
+    # Customers per (distinct history, segment).
+    membership = csr_array((np.ones(len(group)), (lp.row, group)), shape=(lp.n, n_groups)).toarray()
+    revenue = np.zeros((len(lp.bg), n_groups, months))
+    purchases = np.zeros_like(revenue)
     for part in _chunks(lp.n, chunk_size):
         alive, spend = lp.alive_and_spend(part)
+        # the expectations of this chunk's (x, T) pairs only: memory follows the chunk
+        pairs, pair = lp.chunk_pairs(part)
+        table = lp.if_alive(horizons, pairs=pairs)
+        monthly = np.diff(table, axis=1) if gap else np.diff(table, axis=1, prepend=0)
         block = membership[part]
-        by_cell[0] += (block.T @ (alive * spend).T).T
-        by_cell[1] += (block.T @ alive.T).T
-    cells = by_cell.reshape(2, s_count, len(lp.pair_x), n_groups)
-    return (
-        np.einsum("spg,skp->sgk", cells[0], monthly),
-        np.einsum("spg,skp->sgk", cells[1], monthly),
-    )
+        purchases += np.einsum("hg,sh,skh->sgk", block, alive, monthly[:, :, pair])
+        revenue += np.einsum("hg,sh,skh->sgk", block, alive * spend, monthly[:, :, pair])
+    return revenue, purchases
 
 
 def _forecast_frame(
