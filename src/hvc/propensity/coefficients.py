@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import numpy as np
@@ -44,9 +45,13 @@ def _meaning(column: str, features: CandidateFeatures) -> str:
     return text
 
 
-def propensity_coefficients(facts: pd.DataFrame, settings: PropensitySettings) -> pd.DataFrame:
+def propensity_coefficients(
+    facts: pd.DataFrame, settings: PropensitySettings, predictions: pd.DataFrame | None = None
+) -> pd.DataFrame:
     """The scoring model's features refitted with statsmodels' unpenalised Logit.
 
+    The scoring model's design columns and version come from its final rows in `predictions`
+    (`predict_propensity`: the model is fitted once); without them it is fitted here.
     Indicator features are 0/1 (odds ratio: a customer with it against one without, all else
     equal); numeric features are standardised (odds ratio per standard deviation).
     Standardised importance is |coefficient| x the feature's standard deviation among the
@@ -55,9 +60,10 @@ def propensity_coefficients(facts: pd.DataFrame, settings: PropensitySettings) -
     if not can_fit(facts, settings):
         return _typed(None, COEFFICIENT_TYPES)
     ordered, outcome = _prepare(facts)
-    final = fit_final_model(ordered, settings)
-    features = final.pipeline.named_steps["features"]
-    design = features.transform(ordered)[final.selected]
+    selected, version = _scoring_model(ordered, settings, predictions)
+    # the scoring model's own first step, fitted on the same customers: the same columns
+    features = CandidateFeatures(settings.min_level_count).fit(ordered)
+    design = features.transform(ordered)[selected]
     exog = sm.add_constant(design, has_constant="add").rename(columns={"const": INTERCEPT})
     with warnings.catch_warnings():
         # near-separation warns; the estimates and their wide intervals are still reported
@@ -90,8 +96,22 @@ def propensity_coefficients(facts: pd.DataFrame, settings: PropensitySettings) -
     frame["standardised_importance"] = importance
     ranks = importance.rank(ascending=False, method="first")
     frame["importance_rank"] = ranks.astype("Int64")
-    frame["model_version"] = final.version
+    frame["model_version"] = version
     order = frame.assign(_rank=frame["importance_rank"].fillna(0)).sort_values(
         ["_rank", "feature"], kind="stable"
     )
     return _typed(order, COEFFICIENT_TYPES)
+
+
+def _scoring_model(
+    ordered: pd.DataFrame, settings: PropensitySettings, predictions: pd.DataFrame | None
+) -> tuple[list[str], str]:
+    """The scoring model's design columns and version: from its final predictions when they
+    are given, else from a fit."""
+    if predictions is not None and "scoring_features" in predictions.columns:
+        final = predictions[predictions["evaluation"] == "final"]
+        if not final.empty:
+            row = final.iloc[0]
+            return json.loads(row["scoring_features"]), str(row["model_version"])
+    model = fit_final_model(ordered, settings)
+    return model.selected, model.version

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import warnings
 
 import numpy as np
@@ -38,7 +39,9 @@ def predict_propensity(facts: pd.DataFrame, settings: PropensitySettings) -> pd.
 
     One row per customer and model with `evaluation = 'out_of_fold'` (from the model fitted
     without the customer's fold), plus one row per customer for the scoring model with
-    `evaluation = 'final'` (fitted on everyone): the score. Columns `PREDICTION_COLUMNS`.
+    `evaluation = 'final'` (fitted on everyone): the score. The final rows carry the scoring
+    model's design columns (`scoring_features`, a JSON list), which `propensity_coefficients`
+    reuses instead of fitting the model again. Columns `PREDICTION_COLUMNS`.
     """
     if not can_fit(facts, settings):
         return _typed(None, PREDICTION_TYPES)
@@ -75,7 +78,7 @@ def predict_propensity(facts: pd.DataFrame, settings: PropensitySettings) -> pd.
             final.predict(ordered),
             len(final.selected),
             final.version,
-        )
+        ).assign(scoring_features=json.dumps(final.selected))
     )
     return _typed(pd.concat(frames, ignore_index=True), PREDICTION_TYPES)
 
@@ -102,6 +105,7 @@ def _prediction_frame(
             "probability": probability.astype(float),
             "feature_count": np.int64(feature_count),
             "model_version": version,
+            "scoring_features": None,
         }
     )
 

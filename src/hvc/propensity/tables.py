@@ -15,6 +15,7 @@ PREDICTION_TYPES = {
     "probability": "float64",
     "feature_count": "int64",
     "model_version": "str",
+    "scoring_features": "string",
 }
 
 METRIC_TYPES = {

@@ -77,6 +77,24 @@ def test_the_scoring_model_finds_the_planted_drivers() -> None:
     assert calibration.observed_rate.iloc[0] > calibration.observed_rate.iloc[-1]
 
 
+def test_the_coefficients_reuse_the_scoring_model_instead_of_fitting_it_again(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    facts = make_facts(800, seed=3)
+    predictions = predict_propensity(facts, SMALL)
+    refitted = propensity_coefficients(facts, SMALL)
+
+    def no_second_fit(*_args, **_kwargs):
+        raise AssertionError("the scoring model was fitted a second time")
+
+    monkeypatch.setattr("hvc.propensity.coefficients.fit_final_model", no_second_fit)
+    reused = propensity_coefficients(facts, SMALL, predictions)
+    pd.testing.assert_frame_equal(reused, refitted, check_exact=True)
+    final = predictions[predictions.evaluation == "final"]
+    assert final.scoring_features.nunique() == 1
+    assert predictions[predictions.evaluation != "final"].scoring_features.isna().all()
+
+
 def test_too_few_buyers_give_empty_tables_of_the_right_types() -> None:
     """A warehouse without shop data (or too small) still builds: the tables are empty."""
     facts = make_facts(200)
@@ -105,7 +123,9 @@ def test_too_few_buyers_give_empty_tables_of_the_right_types() -> None:
         text = [
             column for column, kind in zip(output.columns, types, strict=True) if kind == "VARCHAR"
         ]
-        assert text == [column for column, kind in expected[name].items() if kind == "str"], name
+        assert text == [
+            column for column, kind in expected[name].items() if kind in ("str", "string")
+        ], name
 
 
 def test_too_few_buyers_write_one_metrics_row_saying_why() -> None:
