@@ -40,9 +40,21 @@ def _meaning(column: str, features: CandidateFeatures) -> str:
         text = f"1 if the {label} is unknown, else 0"
     else:
         text = f"1 if the {label} is {level}, else 0"
+    reference = features.reference_level(group)
+    if reference is not None:
+        text += f"; against {_level_words(reference, label)}"
     if CATEGORICAL_FEATURES.get(group) == "shares":
         text += " (population shares when unknown before the cutoff)"
     return text
+
+
+def _level_words(level: str, label: str) -> str:
+    """A reference level in words."""
+    if level == "other":
+        return f"a rare {label} (pooled)"
+    if level == "unknown":
+        return f"an unknown {label}"
+    return f"{label} {level}"
 
 
 def propensity_coefficients(
@@ -89,6 +101,13 @@ def propensity_coefficients(
         None if column == INTERCEPT else split_column(column)[0] for column in frame["feature"]
     ]
     frame["feature_level"] = [split_column(column)[1] for column in frame["feature"]]
+    frame["reference_level"] = pd.array(
+        [
+            features.reference_level(group) if level is not None else None
+            for group, level in (split_column(column) for column in frame["feature"])
+        ],
+        dtype="string",
+    )
     frame["meaning"] = [_meaning(column, features) for column in frame["feature"]]
     importance = (frame["coefficient"].abs() * sd.reindex(frame["feature"]).to_numpy()).where(
         frame["feature"] != INTERCEPT

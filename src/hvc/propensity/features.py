@@ -29,9 +29,13 @@ non-linear model can still single out the exact population value that customers 
 evidence get, and with it short watching: the gradient-boosting benchmark is read with that
 in mind.
 
-Rare levels (fewer than `min_level_count` customers) are pooled into `other`. Numeric features
-are standardised (mean 0, standard deviation 1 on the rows fitted); indicator columns (levels,
-`is_business`) stay 0/1.
+Rare levels (fewer than `min_level_count` customers) are pooled into `other`. Each categorical
+feature has a reference level, which gets no column: its most frequent level (ties: the first
+in text order), or `false` for a yes/no feature, so that every level's effect is against one
+stated level and a yes/no feature is always reported as the effect of `true`. Levels may be
+text, whole numbers or booleans (read as `true` / `false`); a column of another type is
+refused with its name. Numeric features are standardised (mean 0, standard deviation 1 on the
+rows fitted); indicator columns (levels, `is_business`) stay 0/1.
 """
 
 from __future__ import annotations
@@ -146,9 +150,10 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
     def fit(self, facts: pd.DataFrame, y=None) -> CandidateFeatures:
         """Learn the levels, population ratios and shares, and the scales, from the rows fitted."""
         self.levels_: dict[str, list[str]] = {}
+        self.reference_levels_: dict[str, str | None] = {}
         self.shares_: dict[str, np.ndarray] = {}
         for group, missing in CATEGORICAL_FEATURES.items():
-            values = _category_values(facts[group])
+            values = _category_values(facts[group], group)
             counts = values.dropna().value_counts()
             kept = sorted(counts[counts >= self.min_level_count].index)
             levels = list(kept)
@@ -156,11 +161,17 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
                 levels.append("other")
             if missing == "level" and values.isna().any():
                 levels.append("unknown")
-            self.levels_[group] = levels
+            pooled = self._pool_levels(levels, values)
+            if missing == "level":
+                pooled = pooled.fillna("unknown")
+            reference = _reference_level(pooled.dropna())
+            self.reference_levels_[group] = reference
+            self.levels_[group] = [level for level in levels if level != reference]
             if missing == "shares":
-                pooled = self._pool(group, values).dropna()
-                share = pooled.value_counts(normalize=True)
-                self.shares_[group] = np.array([share.get(level, 0.0) for level in levels])
+                share = pooled.dropna().value_counts(normalize=True)
+                self.shares_[group] = np.array(
+                    [share.get(level, 0.0) for level in self.levels_[group]]
+                )
         self.population_ratios_ = {}
         for name, ratio in RATIOS.items():
             numerator = float(facts[ratio.numerator].astype(float).sum())
@@ -181,7 +192,7 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         """The design matrix: level indicators (or shares), indicators, standardised numbers."""
         blocks = []
         for group, levels in self.levels_.items():
-            values = self._pool(group, _category_values(facts[group]))
+            values = self._pool(group, _category_values(facts[group], group))
             if CATEGORICAL_FEATURES[group] == "level":
                 values = values.fillna("unknown")
             block = (
@@ -202,15 +213,25 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         """The design matrix's column names."""
         return np.array(self.feature_names_, dtype=object)
 
+    def reference_level(self, group: str) -> str | None:
+        """The level of a categorical feature its columns are measured against."""
+        return self.reference_levels_.get(group)
+
     def numeric_scale(self, name: str) -> float:
         """Standard deviation of a numeric feature, in its own units, in the rows fitted."""
         return float(self.numeric_sds_[NUMERIC_FEATURES.index(name)])
 
     def _pool(self, group: str, values: pd.Series) -> pd.Series:
         """Values of a categorical feature with rare levels pooled into `other`."""
-        known = set(self.levels_[group]) - {"other", "unknown"}
-        pooled = values.where(values.isna() | values.isin(known), "other")
-        return pooled
+        levels = [*self.levels_[group], self.reference_levels_[group]]
+        return self._pool_levels([level for level in levels if level is not None], values)
+
+    @staticmethod
+    def _pool_levels(levels: list[str], values: pd.Series) -> pd.Series:
+        """Values with those not among `levels` (bar `other` and `unknown`) pooled into
+        `other`."""
+        known = set(levels) - {"other", "unknown"}
+        return values.where(values.isna() | values.isin(known), "other")
 
     def _numeric(self, facts: pd.DataFrame) -> pd.DataFrame:
         """The numeric features before standardising: log employees and the shrunk ratios."""
@@ -226,12 +247,44 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         return pd.DataFrame(columns, index=facts.index)[NUMERIC_FEATURES]
 
 
-def _category_values(values: pd.Series) -> pd.Series:
-    """Text values stripped; empty or non-text values become None."""
-    text = values.astype("object")
-    text = text.where(text.notna(), None)
-    text = text.map(lambda value: value.strip() if isinstance(value, str) else value)
-    return text.where(text.map(lambda value: isinstance(value, str) and value != ""), None)
+def _category_values(values: pd.Series, name: str) -> pd.Series:
+    """The levels of a categorical feature as text: text stripped, whole numbers as digits,
+    booleans as `true` / `false`; empty values become None. Any other type is refused with
+    the column's name (a date or a fraction is no level: bin it in the feature model)."""
+    objects = values.astype("object")
+    objects = objects.where(objects.notna(), None)
+    return objects.map(lambda value: _level(value, name))
+
+
+def _level(value: object, name: str) -> str | None:
+    """One categorical value as its level's text (see `_category_values`)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, bool | np.bool_):
+        return "true" if value else "false"
+    if isinstance(value, int | np.integer):
+        return str(int(value))
+    if isinstance(value, float | np.floating) and float(value).is_integer():
+        return str(int(value))
+    raise ValueError(
+        f"propensity feature {name!r}: {value!r} ({type(value).__name__}) cannot be a level of "
+        "a categorical feature; give text, whole numbers or booleans (bin other values in the "
+        "feature model)"
+    )
+
+
+def _reference_level(values: pd.Series) -> str | None:
+    """The level without a column: `false` for a yes/no feature, else the most frequent
+    (ties: the first in text order); None without values."""
+    counts = values.value_counts()
+    if counts.empty:
+        return None
+    if set(counts.index) <= {"false", "true", "unknown"} and "false" in counts.index:
+        return "false"
+    most = counts.max()
+    return sorted(counts[counts == most].index)[0]
 
 
 def _known_business_sizes(facts: pd.DataFrame) -> np.ndarray:

@@ -48,6 +48,7 @@ COEFFICIENT_TYPES = {
     "feature": "str",
     "feature_group": "str",
     "feature_level": "str",
+    "reference_level": "string",
     "meaning": "str",
     "coefficient": "float64",
     "standard_error": "float64",

@@ -31,10 +31,40 @@ def test_rare_levels_pool_and_missing_values_are_unknown_or_shares() -> None:
     design = features.transform(facts)
     assert "industry=Zoology" not in design.columns
     assert (design.loc[:4, "industry=other"] == 1).all()
-    assert "industry=unknown" in design.columns
-    # acquisition: a customer without a first visit gets the population's shares
+    # the most frequent level is the reference, without a column (here: unknown industry)
+    industries = facts.industry.fillna("unknown").value_counts()
+    assert features.reference_level("industry") == industries.index[0] == "unknown"
+    assert "industry=unknown" not in design.columns
+    columns = [f"industry={level}" for level in features.levels_["industry"]]
+    assert (design.loc[facts.industry.isna().to_numpy(), columns] == 0).all(axis=None)
+    # acquisition: a customer without a first visit gets the population's shares (of the
+    # levels other than the reference)
     sources = [column for column in design.columns if column.startswith("acquisition_source=")]
     missing = facts.acquisition_source.isna().to_numpy()
     assert "acquisition_source=unknown" not in design.columns
-    assert np.allclose(design.loc[missing, sources].sum(axis=1), 1.0)
+    reference = features.reference_level("acquisition_source")
+    share = (facts.acquisition_source.dropna() == reference).mean()
+    assert np.allclose(design.loc[missing, sources].sum(axis=1), 1.0 - share)
     assert np.allclose(design.loc[missing, sources].mean(), design.loc[~missing, sources].mean())
+
+
+def test_whole_numbers_and_booleans_are_levels_and_yes_no_is_reported_as_true() -> None:
+    facts = make_facts(400)
+    # a yes/no feature where "yes" is the more frequent: still measured against false
+    facts["industry"] = np.arange(400) % 3 != 0
+    facts["territory"] = (np.arange(400) % 4).astype(np.int64)
+    facts["region"] = (np.arange(400) % 2).astype(float)
+    features = CandidateFeatures(min_level_count=10).fit(facts)
+    assert features.reference_level("industry") == "false"
+    assert features.levels_["industry"] == ["true"]
+    assert features.levels_["territory"] == ["1", "2", "3"]  # 0: the first of four tied
+    assert features.levels_["region"] == ["1"]
+    design = features.transform(facts)
+    assert design["industry=true"].sum() == (np.arange(400) % 3 != 0).sum()
+
+
+def test_a_column_of_another_type_is_refused_with_its_name() -> None:
+    facts = make_facts(50)
+    facts["territory"] = 0.5
+    with pytest.raises(ValueError, match="propensity feature 'territory': 0.5 \\(float\\)"):
+        CandidateFeatures(min_level_count=10).fit(facts)
