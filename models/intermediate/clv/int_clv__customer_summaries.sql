@@ -1,7 +1,8 @@
 -- One row per calibration and customer who bought by its end: the BG/NBD and Gamma-Gamma
 -- inputs, in days. `current` ends on the last day before the as-of time of the customer's
 -- business line; `backtest` ends var `clv_holdout_days` days earlier and carries what the
--- customer bought in those days.
+-- customer bought in those days; `insiders_backtest_<n>` ends the day before the Insiders
+-- backtest's cutoff n.
 with
 
 purchase_days as (
@@ -29,6 +30,10 @@ observed_until as (
     from customer_as_of
 ),
 
+insiders_backtest_windows as (
+    {{ insiders_backtest_windows('customer_as_of') }}
+),
+
 calibrations as (
     select
         customer_key,
@@ -47,6 +52,17 @@ calibrations as (
         ) as calibration_end_date,
         {{ number_var('clv_holdout_days') }} as holdout_days
     from observed_until
+    union all
+    -- the Insiders backtest's cutoffs (it ranks customers by their expected revenue): observed
+    -- to the day before each cutoff, the holdout is the backtest's horizon
+    select
+        customer_key,
+        'insiders_backtest_' || cast(cutoff_number as varchar) as calibration,
+        cast({{ dbt.dateadd('day', -1, 'cutoff_at') }} as date) as calibration_end_date,
+        cast({{ dbt.datediff(
+            'cutoff_at', 'horizon_end_at', 'day'
+        ) }} as bigint) as holdout_days
+    from insiders_backtest_windows
 ),
 
 calibration_days as (

@@ -1,7 +1,8 @@
--- One row per customer with a purchase before the backtest cutoff: the segmentation features
--- measured at the cutoff (the macro customer_activity, as customer_value measures them at the
--- as-of time), and the net revenue from the cutoff to the horizon end. Cutoff and horizon end
--- follow the as-of day of the customer's business line.
+-- One row per backtest cutoff and customer with a purchase before it: the segmentation
+-- features measured at the cutoff (the macro customer_activity, as customer_value measures
+-- them at the as-of time), the CLV inputs at the cutoff, and the net revenue from the cutoff
+-- to the horizon end. Cutoffs and horizon ends follow the as-of day of the customer's business
+-- line (macro insiders_backtest_windows).
 with
 
 orders as (
@@ -21,30 +22,7 @@ customer_as_of as (
 ),
 
 backtest_windows as (
-    select
-        customer_key,
-        {% if date_var('segmentation_backtest_cutoff_date') -%}
-            cast({{ date_var('segmentation_backtest_cutoff_date') }} as timestamp)
-        {%- else -%}
-            cast(
-                {{ dbt.dateadd(
-                    'day',
-                    -1 * number_var('segmentation_backtest_horizon_days') | int,
-                    'cast(as_of_at as date)'
-                ) }} as timestamp
-            )
-        {%- endif %} as cutoff_at,
-        -- the horizon ends with its last day (exclusive bound: the next midnight)
-        cast(
-            {{ dbt.dateadd(
-                'day',
-                1,
-                date_var('segmentation_backtest_end_date')
-                if date_var('segmentation_backtest_end_date')
-                else 'cast(as_of_at as date)'
-            ) }} as timestamp
-        ) as horizon_end_at
-    from customer_as_of
+    {{ insiders_backtest_windows('customer_as_of') }}
 ),
 
 past_activity as (
@@ -54,6 +32,7 @@ past_activity as (
 future_orders as (
     select
         orders.customer_key,
+        backtest_windows.cutoff_number,
         sum(orders.net_amount) as future_net_revenue,
         count(*) filter (where not orders.is_return) as future_order_count
     from orders
@@ -62,7 +41,21 @@ future_orders as (
             orders.customer_key = backtest_windows.customer_key
             and orders.ordered_at >= backtest_windows.cutoff_at
             and orders.ordered_at < backtest_windows.horizon_end_at
-    group by orders.customer_key
+    group by orders.customer_key, backtest_windows.cutoff_number
+),
+
+-- BG/NBD and Gamma-Gamma inputs at each cutoff (int_clv__customer_summaries computes them
+-- for the backtest's windows too), for the selection by predicted value
+clv_summaries as (
+    select
+        customer_key,
+        calibration,
+        frequency,
+        recency_days,
+        age_days,
+        mean_repeat_purchase_amount
+    from {{ ref('int_clv__customer_summaries') }}
+    where calibration like 'insiders_backtest_%'
 ),
 
 features as (
@@ -72,12 +65,28 @@ features as (
         {{ segmentation_features('past_activity') }},
         coalesce(cast(future_orders.future_net_revenue as double), 0) as future_net_revenue,
         coalesce(future_orders.future_order_count, 0) as future_order_count,
+        backtest_windows.cutoff_number,
         cast(backtest_windows.cutoff_at as date) as cutoff_date,
         cast({{ dbt.dateadd('day', -1, 'backtest_windows.horizon_end_at') }} as date)
-            as horizon_end_date
+            as horizon_end_date,
+        clv_summaries.frequency as clv_frequency,
+        clv_summaries.recency_days as clv_recency_days,
+        clv_summaries.age_days as clv_age_days,
+        clv_summaries.mean_repeat_purchase_amount as clv_mean_repeat_purchase_amount
     from past_activity
-    inner join backtest_windows on past_activity.customer_key = backtest_windows.customer_key
-    left join future_orders on past_activity.customer_key = future_orders.customer_key
+    inner join backtest_windows
+        on
+            past_activity.customer_key = backtest_windows.customer_key
+            and past_activity.cutoff_at = backtest_windows.cutoff_at
+    left join future_orders
+        on
+            past_activity.customer_key = future_orders.customer_key
+            and backtest_windows.cutoff_number = future_orders.cutoff_number
+    left join clv_summaries
+        on
+            past_activity.customer_key = clv_summaries.customer_key
+            and clv_summaries.calibration
+            = 'insiders_backtest_' || cast(backtest_windows.cutoff_number as varchar)
     -- customers with only returns before the cutoff have nothing to segment on
     where past_activity.order_count > 0
 ),

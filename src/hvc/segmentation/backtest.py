@@ -8,6 +8,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from hvc import clv
 from hvc.segmentation.comparison import _ratio, compare_revenue
 from hvc.segmentation.features import split_lines
 from hvc.segmentation.segments import segment_and_select
@@ -64,17 +65,29 @@ def backtest_insiders(
 
     Returns
     -------
-    `(backtest, selection)`: one row per business line and selection (`segment_insiders`,
-    the segmentation's Insiders; `top_past_spend`, the same number of customers with the
-    highest net revenue before the cutoff), `BACKTEST_COLUMNS`; and the model selection on
-    the cutoff data.
+    `(backtest, selection)`: one row per cutoff, business line and selection
+    (`segment_insiders`, the segmentation's Insiders; `top_past_spend`, the same number of
+    customers with the highest net revenue before the cutoff; `predicted_value`, the same
+    number with the highest BG/NBD x Gamma-Gamma expected revenue over the horizon, fitted on
+    the data before the cutoff, when `customers` carries the CLV inputs and the line can be
+    fitted), `BACKTEST_COLUMNS`; and the model selection on the latest cutoff's data.
+    Customers with a `cutoff_number` are backtested at each cutoff on its own (1: the latest).
     """
-    selection, segments = segment_and_select(customers, settings)
-    merged = customers.merge(segments[["customer_key", "is_insider", "candidate_id"]])
+    numbers = customers["cutoff_number"] if "cutoff_number" in customers.columns else None
     rows: list[dict] = []
-    for name, line in split_lines(merged):
-        line = line.sort_values("customer_key", kind="stable").reset_index(drop=True)
-        rows += _line_backtest(name, line, settings)
+    latest = None
+    for _, at_cutoff in customers.groupby(
+        numbers if numbers is not None else np.zeros(len(customers)), sort=True
+    ):
+        selection, segments = segment_and_select(at_cutoff, settings)
+        latest = selection if latest is None else latest
+        merged = at_cutoff.merge(segments[["customer_key", "is_insider", "candidate_id"]])
+        for name, line in split_lines(merged):
+            line = line.sort_values("customer_key", kind="stable").reset_index(drop=True)
+            rows += _line_backtest(name, line, settings)
+    if latest is None:
+        latest, _ = segment_and_select(customers, settings)
+    selection = latest
     out = pd.DataFrame.from_records(rows, columns=BACKTEST_COLUMNS)
     types = dict.fromkeys(BACKTEST_COLUMNS, "float64") | {
         "business_line": "string",
@@ -106,7 +119,7 @@ def _line_backtest(name: str, line: pd.DataFrame, settings: SegmentationSettings
     past = line["net_revenue"].astype(float).to_numpy()
     insiders = line["is_insider"].to_numpy(dtype=bool)
     baseline = top_past_spenders(line, int(insiders.sum()))
-    share_difference = _bootstrap_share_difference(future, insiders, baseline, settings)
+    predicted = predicted_value_list(line, int(insiders.sum()))
     common = {
         "business_line": name,
         "cutoff_date": line["cutoff_date"].iloc[0],
@@ -115,10 +128,13 @@ def _line_backtest(name: str, line: pd.DataFrame, settings: SegmentationSettings
         "overlap_customers": int((insiders & baseline).sum()),
     }
     rows = []
-    for selection, flags, candidate in [
+    choices = [
         ("segment_insiders", insiders, str(line["candidate_id"].iloc[0])),
         ("top_past_spend", baseline, "top_past_net_revenue"),
-    ]:
+    ]
+    if predicted is not None:
+        choices.append(("predicted_value", predicted, "bg_nbd_gamma_gamma_expected_revenue"))
+    for selection, flags, candidate in choices:
         compared = compare_revenue(
             future[flags], future[~flags], settings.bootstrap_resamples, settings.random_state
         )
@@ -149,10 +165,49 @@ def _line_backtest(name: str, line: pd.DataFrame, settings: SegmentationSettings
             "selected_buying_again_share": bought[flags].mean() if flags.any() else math.nan,
             "other_buying_again_share": bought[~flags].mean() if (~flags).any() else math.nan,
         }
-        if selection == "segment_insiders":
-            row |= share_difference
+        if selection == "predicted_value":
+            row["overlap_customers"] = int((flags & baseline).sum())
+        if selection != "top_past_spend":
+            row |= _bootstrap_share_difference(future, flags, baseline, settings)
         rows.append(row)
     return rows
+
+
+def predicted_value_list(line: pd.DataFrame, count: int) -> np.ndarray | None:
+    """The `count` customers with the highest expected revenue over the horizon (BG/NBD x
+    Gamma-Gamma fitted on the line's purchase days before the cutoff; ties by key), or None
+    without the CLV inputs or when the line cannot be fitted (too few repeat buyers)."""
+    if "clv_frequency" not in line.columns or not line["clv_frequency"].notna().any():
+        return None
+    known = line[line["clv_frequency"].notna()]
+    summary = pd.DataFrame(
+        {
+            "business_line": "line",
+            "frequency": known["clv_frequency"].astype(float),
+            "recency_days": known["clv_recency_days"].astype(float),
+            "age_days": known["clv_age_days"].astype(float),
+            "mean_repeat_purchase_amount": pd.to_numeric(known["clv_mean_repeat_purchase_amount"]),
+        }
+    )
+    fits = clv.fits_from_parameters(clv.fit_parameters(summary))
+    if "line" not in fits:
+        return None
+    bg, gg = fits["line"]
+    horizon = (
+        pd.Timestamp(line["horizon_end_date"].iloc[0]) - pd.Timestamp(line["cutoff_date"].iloc[0])
+    ).days + 1
+    expected = np.zeros(len(line))
+    with np.errstate(invalid="ignore", divide="ignore"):
+        values = clv.expected_purchases(
+            bg.params, horizon, summary["frequency"], summary["recency_days"], summary["age_days"]
+        ) * clv.expected_spend(
+            gg.params, summary["frequency"], summary["mean_repeat_purchase_amount"]
+        )
+    expected[known.index.to_numpy()] = np.nan_to_num(np.asarray(values, dtype=float))
+    order = np.lexsort((line["customer_key"].to_numpy(), -expected))
+    flags = np.zeros(len(line), dtype=bool)
+    flags[order[:count]] = True
+    return flags
 
 
 def _population_bootstrap(

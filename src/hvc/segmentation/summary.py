@@ -269,6 +269,9 @@ def _guarantee_rows(name: str, backtest: pd.DataFrame | None) -> list[dict]:
     question = "What guarantees that Insiders beat the rest?"
     base = {"business_line": name, "question_order": 8, "question": question}
     rows = backtest[backtest["business_line"] == name] if backtest is not None else None
+    if rows is not None and not rows.empty:
+        # the latest cutoff (the backtest's others are in insiders_backtest)
+        rows = rows[rows["cutoff_date"] == rows["cutoff_date"].max()]
     chosen = None if rows is None else rows[rows["selection"] == "segment_insiders"]
     naive = None if rows is None else rows[rows["selection"] == "top_past_spend"]
     if chosen is None or chosen.empty or naive.empty:

@@ -83,6 +83,11 @@ def test_an_injected_raw_folder_env_is_a_file_name(tmp_path: Path) -> None:
             {"clv_holdout_days": INJECTION},
             "var clv_holdout_days must be a number",
         ),
+        (
+            "int_segmentation__backtest_customers",
+            {"segmentation_backtest_cutoffs": INJECTION},
+            "var segmentation_backtest_cutoffs must be a number",
+        ),
     ],
     ids=[
         "time zone",
@@ -92,6 +97,7 @@ def test_an_injected_raw_folder_env_is_a_file_name(tmp_path: Path) -> None:
         "impossible date",
         "backtest date",
         "holdout days",
+        "backtest cutoffs",
     ],
 )
 def test_a_var_that_is_not_what_it_says_stops_with_one_line(

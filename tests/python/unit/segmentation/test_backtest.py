@@ -53,3 +53,40 @@ def test_backtest_of_no_customers_is_empty() -> None:
     frame = backtest_frame().head(0)
     backtest, _ = backtest_insiders(frame, BLOB_CONFIG)
     assert backtest.empty and list(backtest.columns) == BACKTEST_COLUMNS
+
+
+def test_each_cutoff_is_backtested_and_the_predicted_value_list_ranks_by_clv() -> None:
+    """Two cutoffs, each on its own; with CLV inputs a third list, the customers with the
+    highest expected revenue over the horizon, is measured against the same naive list. Here
+    the future revenue is planted to follow the CLV inputs' purchase rate, not past revenue,
+    so the predicted-value list must beat the naive one."""
+    rng = np.random.default_rng(4)
+    frames = []
+    for number, cutoff in ((1, "2011-09-10"), (2, "2011-06-12")):
+        frame = backtest_frame(seed=8 + number)
+        n = len(frame)
+        age = rng.uniform(100, 600, n).round()
+        frequency = rng.poisson(age / 60)
+        rate = (frequency + 0.25) / (age + 28)
+        frame = frame.assign(
+            cutoff_number=number,
+            cutoff_date=pd.Timestamp(cutoff),
+            horizon_end_date=pd.Timestamp(cutoff) + pd.Timedelta(days=90),
+            clv_frequency=frequency,
+            clv_recency_days=np.where(frequency > 0, age, 0.0),  # last purchase: the last day
+            clv_age_days=age,
+            clv_mean_repeat_purchase_amount=np.where(frequency > 0, 100.0, np.nan),
+            future_net_revenue=np.round(rng.poisson(rate * 91) * 100.0, 2),
+        )
+        frames.append(frame)
+    backtest, _ = backtest_insiders(pd.concat(frames, ignore_index=True), BLOB_CONFIG)
+    assert sorted(backtest["cutoff_date"].dt.strftime("%Y-%m-%d").unique()) == [
+        "2011-06-12",
+        "2011-09-10",
+    ]
+    for _, rows in backtest.groupby("cutoff_date"):
+        rows = rows.set_index("selection")
+        assert list(rows.index) == ["segment_insiders", "top_past_spend", "predicted_value"]
+        chosen = rows.loc["predicted_value"]
+        assert chosen["selected_customers"] == rows.loc["segment_insiders", "selected_customers"]
+        assert chosen["share_difference_ci_lower"] > 0, chosen
