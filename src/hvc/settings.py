@@ -113,8 +113,8 @@ class Settings:
 def coerce(kind: object, value: object) -> object:
     """`value` as the type `kind`: int, float, bool, str, a tuple of one of those (from a list
     or comma-separated text, brackets and quotes removed), a dict of them (from a mapping or
-    its YAML / JSON text), or any of them `| None`, where None, '' and the text 'none' or
-    'null' mean None."""
+    its YAML / JSON text), a class with a `from_config` constructor (given the mapping or
+    text), or any of them `| None`, where None, '' and the text 'none' or 'null' mean None."""
     args = typing.get_args(kind)
     if typing.get_origin(kind) in (typing.Union, types.UnionType) and type(None) in args:
         if value is None or (isinstance(value, str) and value.strip().lower() in _NONE):
@@ -122,6 +122,9 @@ def coerce(kind: object, value: object) -> object:
         (kind,) = [arg for arg in args if arg is not type(None)]
     if value is None:
         raise ValueError("a value is required")
+    if hasattr(kind, "from_config"):
+        # a structured setting parses its own mapping (or its YAML / JSON text)
+        return kind.from_config(str(value) if isinstance(value, str) else value)
     if typing.get_origin(kind) is dict:
         key_kind, item_kind = typing.get_args(kind)
         mapping = yaml.safe_load(value) if isinstance(value, str) else value

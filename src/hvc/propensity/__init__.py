@@ -27,7 +27,12 @@ the same features refitted with statsmodels' unpenalised Logit give coefficients
 95 % intervals and p-values.
 
 With fewer than `MIN_PER_CLASS_PER_FOLD x folds` buyers or non-buyers (a warehouse without
-shop data) nothing is fitted and every output is an empty frame of the usual columns and types.
+shop data) nothing is fitted: the predictions, coefficients and calibration are empty frames of
+the usual columns and types, and the metrics one `not_fitted` row saying why.
+
+The feature table is declared by var `propensity_features` (`FeatureSpec`: the id, the yes/no
+outcome and the features by kind); the License-3 model's is the default. Inside, the id and the
+outcome are named `customer_key` and `has_license_3`; outputs carry the configured names.
 
 Modules: `settings`, `features` (the candidate design matrix), `selection` (the lasso),
 `models` (building, versioning and the final fit), `metrics` (ranking, threshold, lift and
@@ -39,7 +44,7 @@ from hvc import IMPORT_LOCK
 # One package at a time: see hvc.IMPORT_LOCK.
 with IMPORT_LOCK:
     from hvc.propensity.coefficients import INTERCEPT, propensity_coefficients
-    from hvc.propensity.features import CandidateFeatures
+    from hvc.propensity.features import CandidateFeatures, FeatureSpec
     from hvc.propensity.models import (
         GRADIENT_BOOSTING,
         MIN_PER_CLASS_PER_FOLD,
@@ -85,6 +90,7 @@ __all__ = [
     "PREDICTION_TYPES",
     "SCORING_MODEL",
     "CandidateFeatures",
+    "FeatureSpec",
     "FinalModel",
     "LassoSelection",
     "PropensitySettings",

@@ -9,13 +9,7 @@ import numpy as np
 import pandas as pd
 import statsmodels.api as sm
 
-from hvc.propensity.features import (
-    CATEGORICAL_FEATURES,
-    INDICATOR_FEATURES,
-    CandidateFeatures,
-    feature_description,
-    split_column,
-)
+from hvc.propensity.features import CandidateFeatures, split_column
 from hvc.propensity.models import _prepare, can_fit, fit_final_model
 from hvc.propensity.settings import PropensitySettings
 from hvc.propensity.tables import COEFFICIENT_TYPES, _typed
@@ -28,11 +22,12 @@ def _meaning(column: str, features: CandidateFeatures) -> str:
     group, level = split_column(column)
     if column == INTERCEPT:
         return "log-odds of a customer with every indicator 0 and every numeric feature average"
-    if level is None and group in INDICATOR_FEATURES:
-        return f"1 if {feature_description(group)}, else 0"
+    spec = features.spec
+    if level is None and group in spec.indicators:
+        return f"1 if {spec.description(group)}, else 0"
     if level is None:
         scale = features.numeric_scale(group)
-        return f"{feature_description(group)}, per standard deviation ({scale:.3g})"
+        return f"{spec.description(group)}, per standard deviation ({scale:.3g})"
     label = group.replace("_", " ")
     if level == "other":
         text = f"1 if the {label} is a rare one (pooled), else 0"
@@ -43,7 +38,7 @@ def _meaning(column: str, features: CandidateFeatures) -> str:
     reference = features.reference_level(group)
     if reference is not None:
         text += f"; against {_level_words(reference, label)}"
-    if CATEGORICAL_FEATURES.get(group) == "shares":
+    if spec.categorical.get(group) == "shares":
         text += " (population shares when unknown before the cutoff)"
     return text
 
@@ -71,10 +66,10 @@ def propensity_coefficients(
     """
     if not can_fit(facts, settings):
         return _typed(None, COEFFICIENT_TYPES)
-    ordered, outcome = _prepare(facts)
+    ordered, outcome = _prepare(facts, settings)
     selected, version = _scoring_model(ordered, settings, predictions)
     # the scoring model's own first step, fitted on the same customers: the same columns
-    features = CandidateFeatures(settings.min_level_count).fit(ordered)
+    features = CandidateFeatures(settings.min_level_count, settings.features).fit(ordered)
     design = features.transform(ordered)[selected]
     exog = sm.add_constant(design, has_constant="add").rename(columns={"const": INTERCEPT})
     with warnings.catch_warnings():

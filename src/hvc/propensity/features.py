@@ -15,8 +15,8 @@ their expected value does not depend on the time watched:
 - activity is a ratio per unit of activity, never per day: email opens and clicks per email
   received, the log hours to close and the messages per closed Help Scout ticket. Each is
   shrunk towards the population's ratio by a prior worth a fixed amount of evidence
-  (`RATIOS`): with no evidence a customer gets the population's ratio, with much evidence
-  their own, and the expected value is the same however long they were watched. The ratios
+  (`FeatureSpec.ratios`): with no evidence a customer gets the population's ratio, with much
+  evidence their own, and the expected value is the same however long they were watched. The ratios
   stay on their own scale; hours to close are averaged as logarithms per ticket (they are
   roughly log-normal), which keeps that property, where the log of a shrunk mean would not
   (Jensen);
@@ -40,34 +40,13 @@ rows fitted); indicator columns (levels, `is_business`) stay 0/1.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, fields
 
 import numpy as np
 import pandas as pd
+import yaml
 from sklearn.base import BaseEstimator, TransformerMixin
-
-#: Categorical features: name -> how a missing value is encoded. `level`: its own level
-#: `unknown`; `shares`: the population's shares of the known levels.
-CATEGORICAL_FEATURES: dict[str, str] = {
-    "industry": "level",
-    "region": "level",
-    "territory": "level",
-    "employee_range": "level",
-    "acquisition_source": "shares",
-}
-
-#: Columns of the per-customer facts the features are built from.
-FACT_COLUMNS = [
-    *CATEGORICAL_FEATURES,
-    "employee_count",
-    "is_business",
-    "email_received_count",
-    "email_open_count",
-    "email_click_count",
-    "closed_ticket_count",
-    "closed_ticket_log_hours",
-    "closed_ticket_thread_count",
-]
 
 
 @dataclass(frozen=True)
@@ -80,48 +59,113 @@ class Ratio:
     description: str = ""
 
 
-#: Numeric features built as shrunk ratios; the prior is in units of the denominator.
-RATIOS: dict[str, Ratio] = {
-    "email_open_rate": Ratio(
-        "email_open_count", "email_received_count", 5.0, description="email opens per email"
-    ),
-    "email_click_rate": Ratio(
-        "email_click_count", "email_received_count", 5.0, description="email clicks per email"
-    ),
-    "ticket_log_hours_to_close": Ratio(
-        "closed_ticket_log_hours",
-        "closed_ticket_count",
-        2.0,
-        description="mean natural log of the hours a Help Scout ticket took to close",
-    ),
-    "messages_per_ticket": Ratio(
-        "closed_ticket_thread_count",
-        "closed_ticket_count",
-        2.0,
-        description="messages (threads) per closed Help Scout ticket",
-    ),
-}
-
-#: Numeric features that are not ratios.
-OTHER_NUMERIC_FEATURES = {
-    "log_employees": "log10 of the company's employees (1 for a customer that is not a business)",
-}
-
-NUMERIC_FEATURES = [*OTHER_NUMERIC_FEATURES, *RATIOS]
-
-#: Yes/no features, kept 0/1.
-INDICATOR_FEATURES = {
-    "is_business": "the customer has a business email domain or website",
-}
+#: How a categorical feature encodes a missing value: `level`, its own level `unknown`;
+#: `shares`, the population's shares of the known levels.
+MISSING_ENCODINGS = ("level", "shares")
 
 
-def feature_description(name: str) -> str:
-    """What a numeric feature measures, in words."""
-    if name in RATIOS:
-        return RATIOS[name].description
-    if name in INDICATOR_FEATURES:
-        return INDICATOR_FEATURES[name]
-    return OTHER_NUMERIC_FEATURES[name]
+@dataclass(frozen=True)
+class FeatureSpec:
+    """What the propensity model reads from its feature table (var `propensity_features`,
+    declared in dbt_project.yml with the License-3 model's own list).
+
+    Attributes
+    ----------
+    id_column : one row per value (the customer).
+    target : yes/no outcome to predict.
+    categorical : column -> `level` or `shares` (how a missing value is encoded).
+    indicators : yes/no column -> what it means (kept 0/1).
+    numeric : plain numeric column -> what it measures (standardised; missing: the mean).
+    ratios : feature -> `Ratio` of two count columns, shrunk towards the population's.
+    log_employees : add log10 of `employee_count` (1 for a non-business, `is_business`; the
+        median business when unknown).
+    """
+
+    id_column: str
+    target: str
+    categorical: dict[str, str]
+    indicators: dict[str, str]
+    numeric: dict[str, str]
+    ratios: dict[str, Ratio]
+    log_employees: bool
+
+    @classmethod
+    def from_config(cls, value: object) -> FeatureSpec:
+        """From the var's mapping, or its YAML / JSON text; a clear error on what is wrong."""
+        config = yaml.safe_load(str(value)) if isinstance(value, str) else value
+        if not isinstance(config, Mapping):
+            raise ValueError("propensity_features must be a mapping (see dbt_project.yml)")
+        known = {field.name for field in fields(cls)}
+        unknown = sorted(set(config) - known)
+        if unknown:
+            raise ValueError(f"propensity_features: unknown keys {unknown}; use {sorted(known)}")
+        categorical = {str(k): str(v) for k, v in (config.get("categorical") or {}).items()}
+        wrong = {k: v for k, v in categorical.items() if v not in MISSING_ENCODINGS}
+        if wrong:
+            raise ValueError(
+                f"propensity_features.categorical: {wrong}: a missing value is encoded as "
+                f"one of {list(MISSING_ENCODINGS)}"
+            )
+        ratios = {}
+        for name, ratio in (config.get("ratios") or {}).items():
+            try:
+                ratios[str(name)] = Ratio(
+                    numerator=str(ratio["numerator"]),
+                    denominator=str(ratio["denominator"]),
+                    prior=float(ratio["prior"]),
+                    description=str(ratio.get("description", "")),
+                )
+            except (KeyError, TypeError, ValueError) as error:
+                raise ValueError(
+                    f"propensity_features.ratios.{name}: give numerator, denominator and prior "
+                    f"({error})"
+                ) from error
+        spec = cls(
+            id_column=str(config.get("id_column") or "customer_key"),
+            target=str(config.get("target") or ""),
+            categorical=categorical,
+            indicators={str(k): str(v) for k, v in (config.get("indicators") or {}).items()},
+            numeric={str(k): str(v) for k, v in (config.get("numeric") or {}).items()},
+            ratios=ratios,
+            log_employees=bool(config.get("log_employees", False)),
+        )
+        if not spec.target:
+            raise ValueError("propensity_features: name the yes/no `target` column")
+        if not spec.feature_groups:
+            raise ValueError("propensity_features: declare at least one feature")
+        return spec
+
+    @property
+    def numeric_features(self) -> list[str]:
+        """The standardised numeric design columns, in order."""
+        return [*(["log_employees"] if self.log_employees else []), *self.numeric, *self.ratios]
+
+    @property
+    def feature_groups(self) -> list[str]:
+        """Every feature before one-hot encoding."""
+        return [*self.categorical, *self.indicators, *self.numeric_features]
+
+    @property
+    def fact_columns(self) -> list[str]:
+        """The columns of the feature table the features are built from."""
+        columns = [*self.categorical, *self.indicators, *self.numeric]
+        if self.log_employees:
+            columns += ["employee_count", "is_business"]
+        for ratio in self.ratios.values():
+            columns += [ratio.numerator, ratio.denominator]
+        return list(dict.fromkeys(columns))
+
+    def description(self, name: str) -> str:
+        """What a numeric or yes/no feature measures, in words."""
+        if name in self.ratios:
+            return self.ratios[name].description or name.replace("_", " ")
+        if name in self.indicators:
+            return self.indicators[name]
+        if name in self.numeric:
+            return self.numeric[name] or name.replace("_", " ")
+        if name == "log_employees" and self.log_employees:
+            return "log10 of the company's employees (1 for a customer that is not a business)"
+        raise KeyError(name)
 
 
 def column_name(group: str, level: str) -> str:
@@ -142,17 +186,20 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
     ----------
     min_level_count
         Levels held by fewer customers than this (in the rows fitted) are pooled into `other`.
+    spec
+        The features to build (`FeatureSpec`).
     """
 
-    def __init__(self, min_level_count: int):
+    def __init__(self, min_level_count: int, spec: FeatureSpec):
         self.min_level_count = min_level_count
+        self.spec = spec
 
     def fit(self, facts: pd.DataFrame, y=None) -> CandidateFeatures:
         """Learn the levels, population ratios and shares, and the scales, from the rows fitted."""
         self.levels_: dict[str, list[str]] = {}
         self.reference_levels_: dict[str, str | None] = {}
         self.shares_: dict[str, np.ndarray] = {}
-        for group, missing in CATEGORICAL_FEATURES.items():
+        for group, missing in self.spec.categorical.items():
             values = _category_values(facts[group], group)
             counts = values.dropna().value_counts()
             kept = sorted(counts[counts >= self.min_level_count].index)
@@ -173,19 +220,23 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
                     [share.get(level, 0.0) for level in self.levels_[group]]
                 )
         self.population_ratios_ = {}
-        for name, ratio in RATIOS.items():
+        for name, ratio in self.spec.ratios.items():
             numerator = float(facts[ratio.numerator].astype(float).sum())
             denominator = float(facts[ratio.denominator].astype(float).sum())
             self.population_ratios_[name] = numerator / denominator if denominator > 0 else 0.0
-        known = _known_business_sizes(facts)
+        known = _known_business_sizes(facts) if self.spec.log_employees else np.zeros(0)
         self.business_log_employees_ = float(np.median(known)) if len(known) else 1.0
+        # a plain numeric feature's missing values read as its mean in the rows fitted
+        self.numeric_fill_ = {
+            name: _mean_or_zero(_numbers(facts[name], name)) for name in self.spec.numeric
+        }
         numeric = self._numeric(facts)
         self.numeric_means_ = numeric.mean().to_numpy()
         sds = numeric.std(ddof=0).to_numpy()
         self.numeric_sds_ = np.where(sds > 0, sds, 1.0)
         self.feature_names_ = [
             column_name(group, level) for group, levels in self.levels_.items() for level in levels
-        ] + [*INDICATOR_FEATURES, *NUMERIC_FEATURES]
+        ] + [*self.spec.indicators, *self.spec.numeric_features]
         return self
 
     def transform(self, facts: pd.DataFrame) -> pd.DataFrame:
@@ -193,18 +244,23 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         blocks = []
         for group, levels in self.levels_.items():
             values = self._pool(group, _category_values(facts[group], group))
-            if CATEGORICAL_FEATURES[group] == "level":
+            if self.spec.categorical[group] == "level":
                 values = values.fillna("unknown")
             block = (
                 np.column_stack([(values == level).to_numpy(dtype=float) for level in levels])
                 if levels
                 else np.zeros((len(facts), 0))
             )
-            if CATEGORICAL_FEATURES[group] == "shares":
+            if self.spec.categorical[group] == "shares":
                 missing = values.isna().to_numpy()
                 block[missing] = self.shares_[group]
             blocks.append(block)
-        blocks.append(facts[list(INDICATOR_FEATURES)].fillna(False).astype(float).to_numpy())
+        blocks.append(
+            np.column_stack(
+                [_yes_no(facts[name], name) for name in self.spec.indicators]
+                or [np.zeros((len(facts), 0))]
+            )
+        )
         numeric = self._numeric(facts).to_numpy()
         blocks.append((numeric - self.numeric_means_) / self.numeric_sds_)
         return pd.DataFrame(np.hstack(blocks), columns=self.feature_names_, index=facts.index)
@@ -219,7 +275,7 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
 
     def numeric_scale(self, name: str) -> float:
         """Standard deviation of a numeric feature, in its own units, in the rows fitted."""
-        return float(self.numeric_sds_[NUMERIC_FEATURES.index(name)])
+        return float(self.numeric_sds_[self.spec.numeric_features.index(name)])
 
     def _pool(self, group: str, values: pd.Series) -> pd.Series:
         """Values of a categorical feature with rare levels pooled into `other`."""
@@ -234,17 +290,21 @@ class CandidateFeatures(TransformerMixin, BaseEstimator):
         return values.where(values.isna() | values.isin(known), "other")
 
     def _numeric(self, facts: pd.DataFrame) -> pd.DataFrame:
-        """The numeric features before standardising: log employees and the shrunk ratios."""
+        """The numeric features before standardising: log employees, the plain numbers and
+        the shrunk ratios."""
         columns = {}
-        columns["log_employees"] = _log_employees(facts, self.business_log_employees_)
-        for name, ratio in RATIOS.items():
+        if self.spec.log_employees:
+            columns["log_employees"] = _log_employees(facts, self.business_log_employees_)
+        for name in self.spec.numeric:
+            columns[name] = _numbers(facts[name], name).fillna(self.numeric_fill_[name]).to_numpy()
+        for name, ratio in self.spec.ratios.items():
             numerator = facts[ratio.numerator].fillna(0).astype(float).to_numpy()
             denominator = facts[ratio.denominator].fillna(0).astype(float).to_numpy()
             population = self.population_ratios_[name]
             columns[name] = (numerator + ratio.prior * population) / (
                 np.maximum(denominator, 0) + ratio.prior
             )
-        return pd.DataFrame(columns, index=facts.index)[NUMERIC_FEATURES]
+        return pd.DataFrame(columns, index=facts.index)[self.spec.numeric_features]
 
 
 def _category_values(values: pd.Series, name: str) -> pd.Series:
@@ -285,6 +345,35 @@ def _reference_level(values: pd.Series) -> str | None:
         return "false"
     most = counts.max()
     return sorted(counts[counts == most].index)[0]
+
+
+def _numbers(values: pd.Series, name: str) -> pd.Series:
+    """A numeric feature's values as floats (booleans as 0/1); text or dates are refused with
+    the column's name."""
+    if pd.api.types.is_bool_dtype(values) or pd.api.types.is_numeric_dtype(values):
+        return values.astype("float64")
+    converted = pd.to_numeric(values, errors="coerce")
+    bad = values.notna() & converted.isna()
+    if bad.any():
+        raise ValueError(
+            f"propensity feature {name!r}: {values[bad].iloc[0]!r} is not a number; declare "
+            "the column under `categorical` or cast it in the feature model"
+        )
+    return converted.astype("float64")
+
+
+def _mean_or_zero(values: pd.Series) -> float:
+    """The mean of the known values, 0 without any."""
+    mean = values.mean()
+    return float(mean) if pd.notna(mean) else 0.0
+
+
+def _yes_no(values: pd.Series, name: str) -> np.ndarray:
+    """A yes/no feature as 0/1 (missing: 0); anything but booleans or 0/1 is refused."""
+    numbers = _numbers(values.astype("object").where(values.notna(), None), name).fillna(0.0)
+    if not numbers.isin([0.0, 1.0]).all():
+        raise ValueError(f"propensity feature {name!r} is declared yes/no but holds other values")
+    return numbers.to_numpy()
 
 
 def _known_business_sizes(facts: pd.DataFrame) -> np.ndarray:

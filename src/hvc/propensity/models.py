@@ -17,7 +17,7 @@ from sklearn.preprocessing import StandardScaler
 from threadpoolctl import threadpool_limits
 
 from hvc import __version__
-from hvc.propensity.features import CATEGORICAL_FEATURES, FACT_COLUMNS, RATIOS, CandidateFeatures
+from hvc.propensity.features import CandidateFeatures
 from hvc.propensity.selection import LassoSelection
 from hvc.propensity.settings import PropensitySettings
 
@@ -58,7 +58,10 @@ def _inner_folds(settings: PropensitySettings) -> StratifiedKFold:
 
 def build_model(name: str, settings: PropensitySettings):
     """An unfitted estimator for one of `MODEL_NAMES` taking the per-customer facts."""
-    features = ("features", CandidateFeatures(min_level_count=settings.min_level_count))
+    features = (
+        "features",
+        CandidateFeatures(min_level_count=settings.min_level_count, spec=settings.features),
+    )
     if name == "gradient_boosting":
         estimator = Pipeline(
             [
@@ -120,24 +123,51 @@ def _pipeline_of(estimator) -> Pipeline:
     return estimator
 
 
+#: The names the package gives the configured id and target columns inside (the License-3
+#: model's own): `canonical` renames to them, `configured` back.
+ID, TARGET = "customer_key", "has_license_3"
+
+
+def canonical(frame: pd.DataFrame, settings: PropensitySettings) -> pd.DataFrame:
+    """`frame` with the configured id and target columns named `ID` and `TARGET`."""
+    spec = settings.features
+    names = {spec.id_column: ID, spec.target: TARGET}
+    return frame.rename(columns={k: v for k, v in names.items() if k != v})
+
+
+def configured(frame: pd.DataFrame, settings: PropensitySettings) -> pd.DataFrame:
+    """`frame` with `ID` and `TARGET` named as configured (the inverse of `canonical`)."""
+    spec = settings.features
+    names = {ID: spec.id_column, TARGET: spec.target}
+    return frame.rename(columns={k: v for k, v in names.items() if k != v})
+
+
 def can_fit(facts: pd.DataFrame, settings: PropensitySettings) -> bool:
-    """Whether there are enough buyers and non-buyers of License 3 to fit and evaluate."""
-    if "has_license_3" not in facts.columns or facts.empty:
+    """Whether there are enough positive and negative outcomes to fit and evaluate (the
+    features' columns are checked when fitting)."""
+    facts = canonical(facts, settings)
+    if TARGET not in facts.columns or facts.empty:
         return False
-    buyers = int(facts["has_license_3"].astype(bool).sum())
+    buyers = int(facts[TARGET].astype(bool).sum())
     least = MIN_PER_CLASS_PER_FOLD * settings.folds
     return buyers >= least and len(facts) - buyers >= least
 
 
-def _prepare(facts: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray]:
-    """Facts sorted by customer_key, and the outcome (1 = bought License 3)."""
-    missing = {"customer_key", "has_license_3", *FACT_COLUMNS} - set(facts.columns)
+def _prepare(facts: pd.DataFrame, settings: PropensitySettings) -> tuple[pd.DataFrame, np.ndarray]:
+    """Facts (id and target named `ID`, `TARGET`) sorted by id, and the outcome (1 = yes)."""
+    spec = settings.features
+    facts = canonical(facts, settings)
+    required = {ID: spec.id_column, TARGET: spec.target} | {c: c for c in spec.fact_columns}
+    missing = [shown for column, shown in required.items() if column not in facts.columns]
     if missing:
-        raise ValueError(f"customer features lack columns {sorted(missing)}")
-    ordered = facts.sort_values("customer_key", kind="stable").reset_index(drop=True)
-    outcome = ordered["has_license_3"].astype(bool).to_numpy().astype(np.int64)
+        raise ValueError(
+            f"the propensity feature table lacks columns {missing}: add them to the feature "
+            "model, or change var propensity_features"
+        )
+    ordered = facts.sort_values(ID, kind="stable").reset_index(drop=True)
+    outcome = ordered[TARGET].astype(bool).to_numpy().astype(np.int64)
     if outcome.min() == outcome.max():
-        raise ValueError("both buyers and non-buyers of license 3 are needed to fit a model")
+        raise ValueError(f"both outcomes of {spec.target} are needed to fit a model")
     return ordered, outcome
 
 
@@ -156,8 +186,6 @@ def model_version(name: str, settings: PropensitySettings, **fitted: object) -> 
         "model": name,
         "settings": asdict(settings),
         "gradient_boosting": GRADIENT_BOOSTING if name == "gradient_boosting" else None,
-        "ratios": {key: asdict(ratio) for key, ratio in RATIOS.items()},
-        "categorical": CATEGORICAL_FEATURES,
         "hvc": __version__,
         **fitted,
     }
@@ -183,7 +211,7 @@ class FinalModel:
 
 def fit_final_model(facts: pd.DataFrame, settings: PropensitySettings) -> FinalModel:
     """Fit the scoring model on all customers; its version names its features and penalty."""
-    ordered, outcome = _prepare(facts)
+    ordered, outcome = _prepare(facts, settings)
     with _one_thread():
         estimator = build_model(SCORING_MODEL, settings).fit(ordered, outcome)
     pipeline = _pipeline_of(estimator)

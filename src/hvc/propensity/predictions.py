@@ -20,6 +20,8 @@ from hvc.propensity.models import (
     _prepare,
     build_model,
     can_fit,
+    canonical,
+    configured,
     fit_final_model,
     fold_numbers,
     model_version,
@@ -41,14 +43,17 @@ def predict_propensity(facts: pd.DataFrame, settings: PropensitySettings) -> pd.
     without the customer's fold), plus one row per customer for the scoring model with
     `evaluation = 'final'` (fitted on everyone): the score. The final rows carry the scoring
     model's design columns (`scoring_features`, a JSON list), which `propensity_coefficients`
-    reuses instead of fitting the model again. Columns `PREDICTION_COLUMNS`.
+    reuses instead of fitting the model again. Columns `PREDICTION_COLUMNS`, the id and the
+    outcome named as configured (`settings.features`).
     """
     if not can_fit(facts, settings):
-        return _typed(None, PREDICTION_TYPES)
-    ordered, outcome = _prepare(facts)
+        return configured(_typed(None, PREDICTION_TYPES), settings)
+    ordered, outcome = _prepare(facts, settings)
     folds = fold_numbers(outcome, settings)
     final = fit_final_model(ordered, settings)
-    candidate_count = len(CandidateFeatures(settings.min_level_count).fit(ordered).feature_names_)
+    candidate_count = len(
+        CandidateFeatures(settings.min_level_count, settings.features).fit(ordered).feature_names_
+    )
     frames = []
     for name in MODEL_NAMES:
         probability = np.empty(len(ordered))
@@ -80,7 +85,7 @@ def predict_propensity(facts: pd.DataFrame, settings: PropensitySettings) -> pd.
             final.version,
         ).assign(scoring_features=json.dumps(final.selected))
     )
-    return _typed(pd.concat(frames, ignore_index=True), PREDICTION_TYPES)
+    return configured(_typed(pd.concat(frames, ignore_index=True), PREDICTION_TYPES), settings)
 
 
 def _prediction_frame(
@@ -121,8 +126,9 @@ def propensity_metrics(
     fit, with `has_license_3`) give one row `evaluation = 'not_fitted'` saying why: a build
     without enough buyers goes on, and its metrics table says so rather than being empty.
     """
+    predictions = canonical(predictions, settings)
     if predictions.empty and facts is not None:
-        return _not_fitted(facts, settings)
+        return _not_fitted(canonical(facts, settings), settings)
     rows = []
     for name in MODEL_NAMES:
         oof = predictions[
@@ -190,9 +196,14 @@ def _not_fitted(facts: pd.DataFrame, settings: PropensitySettings) -> pd.DataFra
     return _typed(pd.DataFrame([row], columns=METRIC_COLUMNS), METRIC_TYPES)
 
 
-def propensity_calibration(predictions: pd.DataFrame) -> pd.DataFrame:
+def propensity_calibration(
+    predictions: pd.DataFrame, settings: PropensitySettings | None = None
+) -> pd.DataFrame:
     """Per decile of the scoring model's out-of-fold probabilities: mean predicted probability
-    against the observed rate. Columns `CALIBRATION_COLUMNS`."""
+    against the observed rate (`settings` name the id and outcome columns; default: the
+    License-3 model's). Columns `CALIBRATION_COLUMNS`."""
+    if settings is not None:
+        predictions = canonical(predictions, settings)
     oof = predictions[
         (predictions["model_name"] == SCORING_MODEL) & (predictions["evaluation"] == "out_of_fold")
     ]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from hvc.propensity.features import FeatureSpec
 from hvc.settings import Settings, tuning
 
 #: The L2 penalties `C` the scoring model's cross-validation chooses among.
@@ -23,6 +24,7 @@ class PropensitySettings(Settings):
     target_precision : None (threshold at maximum F1), or the precision the threshold reaches.
     random_state : seed of the folds and the fits.
     min_level_count : rarer levels of a categorical feature are pooled into `other`.
+    features : the id, the outcome and the features of the feature table (`FeatureSpec`).
     penalties : not a var: `PENALTIES`, a field because tests fit on fewer to run quickly.
     """
 
@@ -34,6 +36,7 @@ class PropensitySettings(Settings):
     target_precision: float | None
     random_state: int
     min_level_count: int
+    features: FeatureSpec
     penalties: tuple[float, ...] = tuning(PENALTIES)
 
     def __post_init__(self) -> None:

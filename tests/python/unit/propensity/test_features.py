@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
 from helpers.propensity_facts import make_facts
-from hvc.propensity import CandidateFeatures
+from hvc.propensity import CandidateFeatures, PropensitySettings
+from hvc.propensity.features import FeatureSpec
+
+SPEC = PropensitySettings.from_project().features
 
 
 def test_customers_without_evidence_get_the_population_ratio() -> None:
     facts = make_facts(400)
     facts.loc[:9, ["email_received_count", "email_open_count", "email_click_count"]] = 0
-    features = CandidateFeatures(min_level_count=10).fit(facts)
+    features = CandidateFeatures(min_level_count=10, spec=SPEC).fit(facts)
     design = features.transform(facts)
     population = facts.email_open_count.sum() / facts.email_received_count.sum()
     assert features.population_ratios_["email_open_rate"] == pytest.approx(population)
@@ -27,7 +32,7 @@ def test_customers_without_evidence_get_the_population_ratio() -> None:
 def test_rare_levels_pool_and_missing_values_are_unknown_or_shares() -> None:
     facts = make_facts(400)
     facts.loc[:4, "industry"] = "Zoology"
-    features = CandidateFeatures(min_level_count=10).fit(facts)
+    features = CandidateFeatures(min_level_count=10, spec=SPEC).fit(facts)
     design = features.transform(facts)
     assert "industry=Zoology" not in design.columns
     assert (design.loc[:4, "industry=other"] == 1).all()
@@ -54,7 +59,7 @@ def test_whole_numbers_and_booleans_are_levels_and_yes_no_is_reported_as_true() 
     facts["industry"] = np.arange(400) % 3 != 0
     facts["territory"] = (np.arange(400) % 4).astype(np.int64)
     facts["region"] = (np.arange(400) % 2).astype(float)
-    features = CandidateFeatures(min_level_count=10).fit(facts)
+    features = CandidateFeatures(min_level_count=10, spec=SPEC).fit(facts)
     assert features.reference_level("industry") == "false"
     assert features.levels_["industry"] == ["true"]
     assert features.levels_["territory"] == ["1", "2", "3"]  # 0: the first of four tied
@@ -67,4 +72,24 @@ def test_a_column_of_another_type_is_refused_with_its_name() -> None:
     facts = make_facts(50)
     facts["territory"] = 0.5
     with pytest.raises(ValueError, match="propensity feature 'territory': 0.5 \\(float\\)"):
-        CandidateFeatures(min_level_count=10).fit(facts)
+        CandidateFeatures(min_level_count=10, spec=SPEC).fit(facts)
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        ({"target": "y", "categorical": {"plan": "dummy"}}, "a missing value is encoded as"),
+        ({"target": "y", "numerics": {"seats": ""}}, r"unknown keys \['numerics'\]"),
+        ({"categorical": {"plan": "level"}}, "name the yes/no `target` column"),
+        ({"target": "y", "ratios": {"r": {"numerator": "a"}}}, "give numerator, denominator"),
+        ({"target": "y"}, "declare at least one feature"),
+    ],
+)
+def test_a_feature_list_that_cannot_be_read_says_what_is_wrong(config, message) -> None:
+    with pytest.raises(ValueError, match=message):
+        FeatureSpec.from_config(config)
+
+
+def test_the_project_s_feature_list_reads_from_the_var_text_as_from_its_mapping() -> None:
+    # dbt hands the var to the Python model as text (the mapping's repr)
+    assert FeatureSpec.from_config(str(dataclasses.asdict(SPEC))) == SPEC

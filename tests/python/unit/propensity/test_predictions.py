@@ -3,6 +3,8 @@ the test (no dbt)."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import duckdb
 import numpy as np
 import pandas as pd
@@ -27,6 +29,7 @@ from hvc.propensity import (
     propensity_coefficients,
     propensity_metrics,
 )
+from hvc.propensity.features import FeatureSpec
 
 
 def test_predictions_cover_every_customer_and_are_identical_on_the_same_data() -> None:
@@ -147,3 +150,53 @@ def test_too_few_buyers_write_one_metrics_row_saying_why() -> None:
     facts.loc[:60, "has_license_3"] = True
     fitted = propensity_metrics(predict_propensity(facts, SMALL), SMALL, facts)
     assert (fitted["fit_status"] == "fitted").all() and len(fitted) > 1
+
+
+def test_any_feature_table_is_fitted_from_its_declared_columns() -> None:
+    """Another table: its own id and outcome names, a whole-number categorical, a plain
+    numeric column and a yes/no one; no CRM or email columns at all. The planted effects are
+    found, the outputs use the table's names, and a missing column is named."""
+    rng = np.random.default_rng(12)
+    n = 900
+    plan = rng.choice([1, 2, 3], n, p=[0.5, 0.3, 0.2])  # whole numbers; 1 most frequent
+    seats = rng.gamma(2.0, 5.0, n)
+    trial = rng.random(n) < 0.4
+    logit = -1.5 + 1.2 * (plan == 3) + 0.08 * seats + 0.7 * trial
+    table = pd.DataFrame(
+        {
+            "account_id": [f"acct-{i:04d}" for i in range(n)],
+            "upgraded": rng.random(n) < 1 / (1 + np.exp(-logit)),
+            "plan": plan,
+            "seats": seats,
+            "had_trial": trial,
+        }
+    )
+    spec = FeatureSpec.from_config(
+        {
+            "id_column": "account_id",
+            "target": "upgraded",
+            "categorical": {"plan": "level"},
+            "indicators": {"had_trial": "the account had a trial"},
+            "numeric": {"seats": "seats bought"},
+        }
+    )
+    settings = dataclasses.replace(SMALL, features=spec, max_features=4)
+    predictions = predict_propensity(table, settings)
+    assert {"account_id", "upgraded"} <= set(predictions.columns)
+    assert "customer_key" not in predictions.columns
+    metrics = propensity_metrics(predictions, settings)
+    assert (
+        metrics.set_index(["model_name", "evaluation"]).loc[
+            ("logistic_regression", "out_of_fold"), "roc_auc"
+        ]
+        > 0.65
+    )
+    calibration = propensity_calibration(predictions, settings)
+    assert len(calibration) == 10
+    coefficients = propensity_coefficients(table, settings, predictions).set_index("feature")
+    assert coefficients.loc["plan=3", "coefficient"] > 0.6
+    assert coefficients.loc["seats", "coefficient"] > 0
+    assert coefficients.loc["had_trial", "coefficient"] > 0.3
+    assert coefficients.loc["plan=3", "reference_level"] == "1"
+    with pytest.raises(ValueError, match=r"lacks columns \['seats'\]"):
+        predict_propensity(table.drop(columns="seats"), settings)
