@@ -67,6 +67,9 @@ def test_the_configured_model_matches_a_plain_logit_on_a_real_table() -> None:
     settings = dataclasses.replace(PropensitySettings.from_project(), features=spec)
     model = build_model(SCORING_MODEL, settings).fit(train, train["had_affair"].to_numpy())
     ours = model.predict_proba(test)[:, 1]
+    # the occupations (whole-number floats) are levels, not one `unknown`
+    levels = model.named_steps["features"].levels_
+    assert len(levels["occupation"]) == 5 and len(levels["occupation_husb"]) == 5, levels
     plain = _plain_logit(train, test)
     outcome = test["had_affair"].to_numpy(dtype=float)
     keys = test["respondent"].to_numpy()
