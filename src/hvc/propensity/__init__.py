@@ -63,7 +63,7 @@ with IMPORT_LOCK:
         propensity_metrics,
     )
     from hvc.propensity.selection import LassoSelection
-    from hvc.propensity.settings import PropensitySettings
+    from hvc.propensity.settings import PropensitySettings, UpgradePropensitySettings
     from hvc.propensity.tables import (
         CALIBRATION_COLUMNS,
         CALIBRATION_TYPES,
@@ -94,6 +94,7 @@ __all__ = [
     "FinalModel",
     "LassoSelection",
     "PropensitySettings",
+    "UpgradePropensitySettings",
     "build_model",
     "can_fit",
     "fit_final_model",

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from hvc.propensity.features import FeatureSpec
-from hvc.settings import Settings, tuning
+from hvc.settings import Settings, tuning, var
 
 #: The L2 penalties `C` the scoring model's cross-validation chooses among.
 PENALTIES = (0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 3.0, 10.0)
@@ -54,3 +54,11 @@ class PropensitySettings(Settings):
         if self.target_precision is None:
             return "max_f1"
         return f"precision>={self.target_precision:g}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpgradePropensitySettings(PropensitySettings):
+    """The second configured target (the `int_propensity__upgrade_*` models): the same fit
+    settings, its own feature table (var `propensity_upgrade_features`)."""
+
+    features: FeatureSpec = var("propensity_upgrade_features")

@@ -17,7 +17,7 @@ from helpers.dbt_config import rendered_settings
 from hvc.clv import ClvSettings
 from hvc.dbt import PROJECT_DIR
 from hvc.identity import IdentitySettings
-from hvc.propensity import PropensitySettings
+from hvc.propensity import PropensitySettings, UpgradePropensitySettings
 from hvc.segmentation import InsidersHistorySettings, SegmentationSettings
 from hvc.settings import Settings, coerce, project_vars
 
@@ -25,7 +25,7 @@ from hvc.settings import Settings, coerce, project_vars
 FAMILIES: dict[str, tuple[type[Settings], ...]] = {
     "clv": (ClvSettings,),
     "identity": (IdentitySettings,),
-    "propensity": (PropensitySettings,),
+    "propensity": (PropensitySettings, UpgradePropensitySettings),
     "segmentation": (SegmentationSettings, InsidersHistorySettings),
 }
 READS_VAR = re.compile(r"^\{\{ var\('(\w+)'\) \}\}$")

@@ -33,6 +33,9 @@ PROPENSITY_MODELS = " ".join(
         ),
         "customers",
         "customer_identity_map",
+        # the second configured target: its feature table and its models
+        "+int_propensity__upgrade_features",
+        "int_propensity__upgrade_features+",
     ]
 )
 
@@ -372,3 +375,24 @@ def test_selection_costs_little_against_all_features(demo) -> None:
     assert selected.feature_count <= 20 < everything.feature_count
     assert selected.roc_auc >= everything.roc_auc - 0.02
     assert "gradient_boosting" in metrics.index
+
+
+def test_a_second_configured_target_fits_on_the_demo(demo) -> None:
+    """var propensity_upgrade_features points the same code at another feature table: who
+    upgrades from a first License 1 or 2 to License 3 within a year. Its outputs carry that
+    table's outcome name, the first license (whole numbers) is a level against the most
+    frequent one, and its scores rank above chance out of fold."""
+    _, database = demo
+    metrics = frame(
+        database,
+        "select * from intermediate.int_propensity__upgrade_metrics "
+        "where model_name = 'logistic_regression' and evaluation = 'out_of_fold'",
+    ).iloc[0]
+    assert metrics["fit_status"] == "fitted" and metrics["buyers"] >= 50
+    assert metrics["roc_auc"] > 0.55
+    columns = frame(database, "select * from intermediate.int_propensity__upgrade_predictions")
+    assert "upgraded_to_license_3" in columns and "has_license_3" not in columns
+    coefficients = frame(
+        database, "select * from intermediate.int_propensity__upgrade_coefficients"
+    ).set_index("feature")
+    assert coefficients.loc["first_license_tier=2", "reference_level"] == "1"
