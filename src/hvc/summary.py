@@ -366,6 +366,7 @@ def _model_parts(rows: dict[str, list[tuple]]) -> list[str]:
         ]
     if rows["clv_fits"]:
         parts += [
+            "",
             "CLV fits to read with care (an estimate on its limit rests on the limit, not on "
             "the data; clv_model_parameters, clv_backtest):",
             _table(rows["clv_fits"], ("line", "fit", "converged", "estimates on a limit")),
