@@ -5,6 +5,7 @@ from hvc.propensity import (
     COEFFICIENT_COLUMNS,
     UpgradePropensitySettings,
     propensity_coefficients,
+    scoring_model_rows,
 )
 
 
@@ -12,11 +13,5 @@ def model(dbt, session):
     dbt.config(materialized="table")
     settings = UpgradePropensitySettings.from_dbt(dbt.config.get("settings"))
     facts = dbt.ref("int_propensity__upgrade_features").df()
-    final = (
-        dbt.ref("int_propensity__upgrade_predictions")
-        .filter("evaluation = 'final'")
-        .select("evaluation, model_version, scoring_features")
-        .limit(1)
-        .df()
-    )
+    final = scoring_model_rows(dbt.ref("int_propensity__upgrade_predictions"))
     return propensity_coefficients(facts, settings, final)[COEFFICIENT_COLUMNS]

@@ -43,7 +43,11 @@ from hvc import IMPORT_LOCK
 
 # One package at a time: see hvc.IMPORT_LOCK.
 with IMPORT_LOCK:
-    from hvc.propensity.coefficients import INTERCEPT, propensity_coefficients
+    from hvc.propensity.coefficients import (
+        INTERCEPT,
+        propensity_coefficients,
+        scoring_model_rows,
+    )
     from hvc.propensity.features import CandidateFeatures, FeatureSpec
     from hvc.propensity.models import (
         GRADIENT_BOOSTING,
@@ -104,4 +108,5 @@ __all__ = [
     "propensity_calibration",
     "propensity_coefficients",
     "propensity_metrics",
+    "scoring_model_rows",
 ]

@@ -117,6 +117,17 @@ def propensity_coefficients(
     return _typed(order, COEFFICIENT_TYPES)
 
 
+def scoring_model_rows(predictions) -> pd.DataFrame:
+    """The scoring model's description from a predictions relation (a DuckDB relation of
+    `predict_propensity`'s output): one final row, for `propensity_coefficients`."""
+    return (
+        predictions.filter("evaluation = 'final'")
+        .select("evaluation, model_version, scoring_features")
+        .limit(1)
+        .df()
+    )
+
+
 def _scoring_model(
     ordered: pd.DataFrame, settings: PropensitySettings, predictions: pd.DataFrame | None
 ) -> tuple[list[str], str]:
