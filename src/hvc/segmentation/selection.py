@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score, pairwise_distances
+from scipy.spatial.distance import cdist
+from sklearn.metrics import calinski_harabasz_score, davies_bouldin_score
 from threadpoolctl import threadpool_limits
 
 from hvc.segmentation.candidates import (
@@ -58,14 +59,14 @@ SELECTION_COLUMNS = [
 
 def silhouette_from_distances(distances: np.ndarray, labels: np.ndarray) -> float:
     """Mean silhouette from a precomputed distance matrix, as `sklearn.metrics.silhouette_score`
-    (a customer alone in its segment scores 0), with one matrix product per labelling so the
-    distances are computed once for every candidate."""
+    (a customer alone in its segment scores 0); the distances are computed once for every
+    candidate. Each customer's distance to each segment is a plain row sum, not a matrix
+    product: a BLAS product splits that long sum over as many threads as it is given, and a
+    dbt thread cannot always limit them, so its last bits changed from build to build."""
     _, codes = np.unique(labels, return_inverse=True)
     k = codes.max() + 1
-    onehot = np.zeros((len(codes), k))
-    onehot[np.arange(len(codes)), codes] = 1.0
-    sums = distances @ onehot
-    counts = onehot.sum(axis=0)
+    sums = np.column_stack([distances[:, codes == c].sum(axis=1) for c in range(k)])
+    counts = np.bincount(codes, minlength=k).astype(float)
     own = sums[np.arange(len(codes)), codes]
     own_count = counts[codes]
     a = np.divide(own, own_count - 1, out=np.zeros_like(own), where=own_count > 1)
@@ -87,7 +88,8 @@ def evaluate_line(
     candidates = candidate_grid(settings, list(line.spaces))
     eval_x = line.scaled[line.eval_index]
     fit_x = line.scaled[line.fit_index]
-    eval_distances = pairwise_distances(eval_x)
+    # plain loops (scipy), not sklearn's BLAS expansion: the same bits on any thread count
+    eval_distances = cdist(eval_x, eval_x)
     fit_values = line.frame[VALUE_COLUMN].to_numpy(dtype=float)[line.fit_index]
     references: dict[Candidate, FittedSegmenter | None] = {}
     groups: dict[tuple[str, str], list[Candidate]] = {}

@@ -124,3 +124,19 @@ def test_pca_space_adds_candidates_scored_in_the_feature_space() -> None:
     by_id = selection.set_index("candidate_id")["silhouette"]
     # three well-separated blobs: both spaces find the same partition, so the same silhouette
     assert by_id["kmeans_k3_pca"] == pytest.approx(by_id["kmeans_k3_features"], abs=1e-9)
+
+
+def test_silhouette_is_the_same_bits_on_one_or_two_blas_threads() -> None:
+    """A dbt thread cannot always limit BLAS threads, so no sum over customers may go
+    through a BLAS product (one did, and the silhouettes of one build differed from the
+    next in their last bits)."""
+    from threadpoolctl import threadpool_limits
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3000, 8))
+    labels = rng.integers(0, 6, 3000)
+    scores = []
+    for threads in (1, 2):
+        with threadpool_limits(limits=threads):
+            scores.append(silhouette_from_distances(pairwise_distances(x), labels))
+    assert scores[0] == scores[1]
