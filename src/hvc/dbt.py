@@ -55,6 +55,12 @@ def dbt_env(
     """
     env = dict(os.environ)
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    # One BLAS thread in the dbt process. The Python models limit their threads with
+    # threadpoolctl, but OpenBLAS keeps one limit per process that only the first Python thread
+    # can change, so a model running on dbt's other thread could get two; a sum split over
+    # threads changes its last bits with their number, and at these sizes one thread is not
+    # slower (hvc.propensity.models._one_thread). Set the variable to choose otherwise.
+    env.setdefault("OPENBLAS_NUM_THREADS", "1")
     if database is not None:
         env["DBT_PROFILES_DIR"] = str(PROJECT_DIR)
         env["HVC_DUCKDB_PATH"] = str(database)
