@@ -299,6 +299,11 @@ def forecast_revenue(
     )
 
 
+def _unforecast_days(observed_until: pd.Timestamp, periods: list) -> int:
+    """Days between a line's last observed day and the first forecast month (in no period)."""
+    return (periods[0][0] - pd.Timedelta(days=1) - observed_until).days
+
+
 def _line_simulation(
     line: str,
     lp: _LinePredictor,
@@ -317,7 +322,7 @@ def _line_simulation(
 
     periods = calendar_months(start, months)
     lengths = [float((last - first).days + 1) for first, last in periods]
-    gap = (periods[0][0] - pd.Timedelta(days=1) - observed_until).days
+    gap = _unforecast_days(observed_until, periods)
     simulated = simulate_totals(
         lp,
         np.array([float(gap), *lengths]),
@@ -359,7 +364,7 @@ def _line_forecast(
     `observed_until` (<= start)."""
     periods = calendar_months(start, months)
     ends = _days_between(observed_until, [last for _, last in periods])
-    gap = (periods[0][0] - pd.Timedelta(days=1) - observed_until).days
+    gap = _unforecast_days(observed_until, periods)
     horizons = np.concatenate([[gap], ends]) if gap else ends
     # Customers per (distinct history, segment).
     membership = csr_array((np.ones(len(group)), (lp.row, group)), shape=(lp.n, n_groups)).toarray()
