@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
@@ -61,6 +62,9 @@ def dbt_env(
     # threads changes its last bits with their number, and at these sizes one thread is not
     # slower (hvc.propensity.models._one_thread). Set the variable to choose otherwise.
     env.setdefault("OPENBLAS_NUM_THREADS", "1")
+    # A crash inside a compiled library (DuckDB) prints every Python thread's stack, so the
+    # output shows which statement each dbt thread was running.
+    env.setdefault("PYTHONFAULTHANDLER", "1")
     if database is not None:
         env["DBT_PROFILES_DIR"] = str(PROJECT_DIR)
         env["HVC_DUCKDB_PATH"] = str(database)
@@ -97,6 +101,19 @@ def vars_argument(variables: Mapping[str, object]) -> str:
     return json.dumps(dict(variables))
 
 
+#: Signals that end a process from inside compiled code: a crash, not a failed model.
+CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT, signal.SIGILL)
+
+
+def crash_signal(returncode: int) -> signal.Signals | None:
+    """The crash signal that ended a process with this exit code (negative: killed by it, or
+    128 + its number from a shell), else None."""
+    for number in (-returncode, returncode - 128):
+        if number in CRASH_SIGNALS:
+            return signal.Signals(number)
+    return None
+
+
 def run_dbt(
     args: Sequence[str],
     *,
@@ -108,8 +125,15 @@ def run_dbt(
     env: Mapping[str, str] | None = None,
     capture: bool = True,
     project_dir: Path = PROJECT_DIR,
+    crash_retries: int = 1,
 ) -> DbtResult:
     """Run `dbt <args>` in the project directory.
+
+    DuckDB 1.5.6 has been seen to crash (SIGSEGV) now and then, at random, in builds that
+    passed when run again on the same data; dbt then dies with no error of its own. Such a
+    crash is reported on stderr (or in the captured output) with its signal, and the same
+    command runs again, up to `crash_retries` times: every dbt command here rebuilds what it
+    selects from scratch, so a second run gives what an uninterrupted one would have.
 
     Parameters
     ----------
@@ -118,19 +142,51 @@ def run_dbt(
     target_path, log_path, variables : see `dbt_command`.
     capture : keep stdout and stderr in the result (else they go to this process's).
     project_dir : the dbt project to run, the project itself unless a test changes a copy.
+    crash_retries : how many times a command that crashed runs again (0: never).
 
     Returns
     -------
-    DbtResult with dbt's exit code and its output (empty when not captured).
+    DbtResult with dbt's exit code (negative: the signal that ended it) and its output (empty
+    when not captured), every run's output when it ran more than once.
     """
     command = dbt_command(args, target_path, log_path, variables, project_dir)
     environment = dbt_env(database, raw_dir, env)
-    if not capture:
-        return DbtResult(subprocess.call(command, env=environment, cwd=project_dir), "")
-    done = subprocess.run(
-        command, env=environment, cwd=project_dir, capture_output=True, text=True, check=False
-    )
-    return DbtResult(done.returncode, done.stdout + done.stderr)
+    outputs = []
+    for attempt in range(crash_retries + 1):
+        if capture:
+            done = subprocess.run(
+                command,
+                env=environment,
+                cwd=project_dir,
+                capture_output=True,
+                text=True,
+                check=False,
+            )
+            returncode = done.returncode
+            outputs.append(done.stdout + done.stderr)
+        else:
+            returncode = subprocess.call(command, env=environment, cwd=project_dir)
+        crash = crash_signal(returncode)
+        if crash is None:
+            break
+        again = attempt < crash_retries
+        message = (
+            f"hvc: dbt {args[0] if args else ''} crashed ({crash.name}, inside DuckDB or "
+            "another compiled library, not a model error); "
+            + (
+                f"running the same command again ({attempt + 1} of {crash_retries})"
+                if again
+                else "rerun the command; if it crashes again on the same data, report it "
+                "with the output above"
+            )
+        )
+        if capture:
+            outputs.append(message + "\n")
+        else:
+            print(message, file=sys.stderr, flush=True)
+        if not again:
+            break
+    return DbtResult(returncode, "".join(outputs))
 
 
 def run_results(target_path: Path) -> list[dict]:
