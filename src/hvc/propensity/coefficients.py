@@ -10,7 +10,7 @@ import pandas as pd
 import statsmodels.api as sm
 
 from hvc.propensity.features import CandidateFeatures, split_column
-from hvc.propensity.models import _prepare, can_fit, fit_final_model
+from hvc.propensity.models import _prepare, can_fit, fit_final_model, fit_rows
 from hvc.propensity.settings import PropensitySettings
 from hvc.propensity.tables import COEFFICIENT_TYPES, _typed
 
@@ -66,7 +66,8 @@ def propensity_coefficients(
     """
     if not can_fit(facts, settings):
         return _typed(None, COEFFICIENT_TYPES)
-    ordered, outcome = _prepare(facts, settings)
+    # the customers the scoring model was fitted on (all of them, up to max_fit_customers)
+    ordered, outcome = fit_rows(*_prepare(facts, settings), settings)
     selected, version = _scoring_model(ordered, settings, predictions)
     # the scoring model's own first step, fitted on the same customers: the same columns
     features = CandidateFeatures(settings.min_level_count, settings.features).fit(ordered)

@@ -171,6 +171,45 @@ def _prepare(facts: pd.DataFrame, settings: PropensitySettings) -> tuple[pd.Data
     return ordered, outcome
 
 
+def fit_sample(
+    ordered: pd.DataFrame, outcome: np.ndarray, settings: PropensitySettings
+) -> np.ndarray:
+    """Which customers (rows of `ordered`) the models are fitted and evaluated on: all of them
+    up to `settings.max_fit_customers`, else about that many, stratified on the outcome.
+
+    Within each outcome the customers kept are those whose id hashes lowest (seeded with
+    `random_state`): the same customers whatever order the rows arrive in, and mostly the same
+    when customers are added. Every customer is scored; a coefficient, an AUC or a penalty
+    does not need every customer once there are tens of thousands, and the fits then take a
+    bounded time however many there are.
+    """
+    count = len(ordered)
+    if count <= settings.max_fit_customers:
+        return np.ones(count, dtype=bool)
+    keys = pd.util.hash_array(
+        ordered[ID].astype(str).to_numpy(dtype=object),
+        hash_key=f"hvc{settings.random_state:013d}"[-16:],
+    )
+    kept = np.zeros(count, dtype=bool)
+    least = MIN_PER_CLASS_PER_FOLD * settings.folds
+    for value in (0, 1):
+        members = np.flatnonzero(outcome == value)
+        take = max(round(len(members) * settings.max_fit_customers / count), least)
+        kept[members[np.argsort(keys[members], kind="stable")[:take]]] = True
+    return kept
+
+
+def fit_rows(
+    ordered: pd.DataFrame, outcome: np.ndarray, settings: PropensitySettings
+) -> tuple[pd.DataFrame, np.ndarray]:
+    """The rows of `_prepare`'s facts and outcome that the models are fitted on (`fit_sample`),
+    still sorted by id."""
+    kept = fit_sample(ordered, outcome, settings)
+    if kept.all():
+        return ordered, outcome
+    return ordered[kept].reset_index(drop=True), outcome[kept]
+
+
 def fold_numbers(outcome: np.ndarray, settings: PropensitySettings) -> np.ndarray:
     """Cross-validation fold of every row (0 is the holdout), stratified on the outcome."""
     folds = np.empty(len(outcome), dtype=np.int64)

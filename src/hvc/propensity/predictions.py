@@ -23,6 +23,7 @@ from hvc.propensity.models import (
     canonical,
     configured,
     fit_final_model,
+    fit_rows,
     fold_numbers,
     model_version,
 )
@@ -48,7 +49,8 @@ def predict_propensity(facts: pd.DataFrame, settings: PropensitySettings) -> pd.
     """
     if not can_fit(facts, settings):
         return configured(_typed(None, PREDICTION_TYPES), settings)
-    ordered, outcome = _prepare(facts, settings)
+    everyone, everyone_outcome = _prepare(facts, settings)
+    ordered, outcome = fit_rows(everyone, everyone_outcome, settings)
     folds = fold_numbers(outcome, settings)
     final = fit_final_model(ordered, settings)
     candidate_count = len(
@@ -73,14 +75,17 @@ def predict_propensity(facts: pd.DataFrame, settings: PropensitySettings) -> pd.
                 ordered, name, "out_of_fold", folds, outcome, probability, feature_count, version
             )
         )
+    # every customer is scored; those outside the fit sample have no fold
+    fold_of = dict(zip(ordered["customer_key"], folds, strict=True))
+    everyone_folds = pd.array([fold_of.get(key) for key in everyone["customer_key"]], dtype="Int64")
     frames.append(
         _prediction_frame(
-            ordered,
+            everyone,
             SCORING_MODEL,
             "final",
-            folds,
-            outcome,
-            final.predict(ordered),
+            everyone_folds,
+            everyone_outcome,
+            final.predict(everyone),
             len(final.selected),
             final.version,
         ).assign(scoring_features=json.dumps(final.selected))
@@ -92,20 +97,22 @@ def _prediction_frame(
     ordered: pd.DataFrame,
     name: str,
     evaluation: str,
-    folds: np.ndarray,
+    folds: np.ndarray | pd.api.extensions.ExtensionArray,
     outcome: np.ndarray,
     probability: np.ndarray,
     feature_count: int,
     version: str,
 ) -> pd.DataFrame:
-    """One model's probabilities as rows of the predictions table."""
+    """One model's probabilities as rows of the predictions table (`folds`: null for a
+    customer outside the fit sample)."""
+    folds = pd.array(folds, dtype="Int64")
     return pd.DataFrame(
         {
             "customer_key": ordered["customer_key"].astype(str).to_numpy(),
             "model_name": name,
             "evaluation": evaluation,
-            "cv_fold": folds.astype(np.int64),
-            "is_holdout": folds == 0,
+            "cv_fold": folds,
+            "is_holdout": (folds == 0).fillna(False).to_numpy(dtype=bool),
             "has_license_3": outcome.astype(bool),
             "probability": probability.astype(float),
             "feature_count": np.int64(feature_count),

@@ -24,6 +24,8 @@ class PropensitySettings(Settings):
     target_precision : None (threshold at maximum F1), or the precision the threshold reaches.
     random_state : seed of the folds and the fits.
     min_level_count : rarer levels of a categorical feature are pooled into `other`.
+    max_fit_customers : with more customers, the models are fitted and evaluated on a
+        stratified sample of about this many (`fit_sample`); every customer is scored.
     features : the id, the outcome and the features of the feature table (`FeatureSpec`).
     penalties : not a var: `PENALTIES`, a field because tests fit on fewer to run quickly.
     """
@@ -36,6 +38,7 @@ class PropensitySettings(Settings):
     target_precision: float | None
     random_state: int
     min_level_count: int
+    max_fit_customers: int
     features: FeatureSpec
     penalties: tuple[float, ...] = tuning(PENALTIES)
 
@@ -47,6 +50,8 @@ class PropensitySettings(Settings):
             raise ValueError("folds must be at least 2")
         if self.max_features < 1:
             raise ValueError("max_features must be at least 1")
+        if self.max_fit_customers < 100:
+            raise ValueError("max_fit_customers must be at least 100")
 
     @property
     def threshold_rule(self) -> str:

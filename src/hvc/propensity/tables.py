@@ -9,7 +9,7 @@ PREDICTION_TYPES = {
     "customer_key": "str",
     "model_name": "str",
     "evaluation": "str",
-    "cv_fold": "int64",
+    "cv_fold": "Int64",
     "is_holdout": "bool",
     "has_license_3": "bool",
     "probability": "float64",

@@ -200,3 +200,41 @@ def test_any_feature_table_is_fitted_from_its_declared_columns() -> None:
     assert coefficients.loc["plan=3", "reference_level"] == "1"
     with pytest.raises(ValueError, match=r"lacks columns \['seats'\]"):
         predict_propensity(table.drop(columns="seats"), settings)
+
+
+def test_above_max_fit_customers_the_models_fit_a_stratified_sample_and_score_everyone() -> None:
+    facts = make_facts(1500)
+    capped = dataclasses.replace(SMALL, max_fit_customers=400)
+    predictions = predict_propensity(facts, capped)
+    oof = predictions[predictions["evaluation"] == "out_of_fold"]
+    final = predictions[predictions["evaluation"] == "final"]
+    # every customer scored; the out-of-fold evaluation only on the sample, the same for each
+    # model, about max_fit_customers, with the population's share of buyers
+    assert sorted(final["customer_key"]) == sorted(facts["customer_key"])
+    sample = set(oof["customer_key"])
+    assert oof.groupby("model_name")["customer_key"].apply(set).map(sample.__eq__).all()
+    assert abs(len(sample) - 400) <= 2
+    in_sample = facts[facts["customer_key"].isin(sample)]
+    assert in_sample["has_license_3"].mean() == pytest.approx(
+        facts["has_license_3"].mean(), abs=0.005
+    )
+    # a customer outside the sample has no fold and is no holdout
+    outside = final[~final["customer_key"].isin(sample)]
+    assert len(outside) == 1500 - len(sample)
+    assert outside["cv_fold"].isna().all() and not outside["is_holdout"].any()
+    assert final[final["customer_key"].isin(sample)]["cv_fold"].notna().all()
+    # the same sample whatever the rows' order, and mostly the same with more customers
+    shuffled = predict_propensity(facts.sample(frac=1, random_state=3), capped)
+    pd.testing.assert_frame_equal(predictions, shuffled)
+    more = predict_propensity(make_facts(1500).iloc[:1400], capped)
+    kept_again = set(more.loc[more["evaluation"] == "out_of_fold", "customer_key"]) & sample
+    assert len(kept_again) >= 0.85 * len(sample)
+    # the fit on 400 still finds the strongest planted driver; the coefficients refit the
+    # scoring model's columns on the same sample
+    coefficients = propensity_coefficients(facts, capped, predictions).set_index("feature")
+    assert coefficients.loc["industry=Retail", "odds_ratio"] > 2
+    metrics = propensity_metrics(predictions, capped)
+    assert (metrics["customers"] <= len(sample)).all() and (metrics["roc_auc"] > 0.6).all()
+    # at or under the cap nothing changes: every customer is fitted
+    uncapped = predict_propensity(facts.iloc[:400], capped)
+    assert (uncapped.loc[uncapped["evaluation"] == "final", "cv_fold"].notna()).all()
