@@ -54,8 +54,10 @@ format: install
 	$(BIN)/ruff format src tests/python scripts python_models
 	$(BIN)/ruff check --fix src tests/python scripts python_models
 
+# Two pytest processes, each taking whole test files (a module's fixtures are built in one
+# process); the session's worlds and builds are built once for both (tests/python/helpers/once.py).
 test: lint compat-readers
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 test-fast: lint-python
 	$(BIN)/pytest tests/python/unit -m "not slow"

@@ -1,5 +1,6 @@
 """Fixtures of the warehouse tests: a small generated world, and the warehouse dbt builds from
-it. Every test in this folder is marked `dbt` (see the conftest one folder up)."""
+it. Every test in this folder is marked `dbt` (see the conftest one folder up). Each is built
+once per test run, however many pytest-xdist workers need it (helpers/once.py)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from helpers.once import build_once
 from helpers.warehouse import WORLD_CUSTOMERS, WORLD_SEED, World, run_dbt
 
 
@@ -14,17 +16,24 @@ from helpers.warehouse import WORLD_CUSTOMERS, WORLD_SEED, World, run_dbt
 def world(tmp_path_factory: pytest.TempPathFactory) -> World:
     from hvc.generate import generate_world
 
-    root = tmp_path_factory.mktemp("world")
-    manifest = generate_world(root, n_customers=WORLD_CUSTOMERS, seed=WORLD_SEED)
-    return World(root, manifest)
+    def generate(root: Path) -> dict:
+        manifest = generate_world(root, n_customers=WORLD_CUSTOMERS, seed=WORLD_SEED)
+        return {"root": str(root), "manifest": manifest}
+
+    built = build_once(tmp_path_factory, "world", generate)
+    return World(Path(built["root"]), built["manifest"])
 
 
 @pytest.fixture(scope="session")
 def warehouse(world: World, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The full `dbt build` (models, data tests, unit tests) on the small world."""
-    run = run_dbt(["build"], tmp_path_factory.mktemp("build"), world.raw)
-    assert run.returncode == 0, run.output[-6000:]
-    return run.database
+
+    def build(folder: Path) -> str:
+        run = run_dbt(["build"], folder, world.raw)
+        assert run.returncode == 0, run.output[-6000:]
+        return str(run.database)
+
+    return Path(build_once(tmp_path_factory, "build", build))
 
 
 @pytest.fixture(scope="session")
@@ -34,11 +43,15 @@ def real_online_retail_build(shared_data: Path, tmp_path_factory: pytest.TempPat
     path = shared_data / "online_retail" / "Online_Retail.parquet"
     if not path.is_file():
         pytest.skip(f"{path} not found")
-    run = run_dbt(
-        ["build"],
-        tmp_path_factory.mktemp("real_parquet"),
-        raw_dir=None,
-        variables={"raw_online_retail__invoice_lines": str(path)},
-    )
-    assert run.returncode == 0, run.output[-6000:]
-    return run.database
+
+    def build(folder: Path) -> str:
+        run = run_dbt(
+            ["build"],
+            folder,
+            raw_dir=None,
+            variables={"raw_online_retail__invoice_lines": str(path)},
+        )
+        assert run.returncode == 0, run.output[-6000:]
+        return str(run.database)
+
+    return Path(build_once(tmp_path_factory, "real_parquet", build))
