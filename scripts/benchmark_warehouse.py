@@ -17,11 +17,11 @@ from __future__ import annotations
 import argparse
 import json
 import shutil
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from _timing import timed
 
 from hvc import dbt
 
@@ -30,34 +30,6 @@ IDENTITY = [
     "path:python_models/identity",
     "path:models/marts/identity",
 ]
-# Runs a command and reports its peak resident memory (the largest of its process tree's
-# waited-for processes) on stderr's last line.
-PEAK_WRAPPER = (
-    "import resource, subprocess, sys\n"
-    "code = subprocess.run(sys.argv[1:]).returncode\n"
-    "peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
-    "print(f'peak_kib={peak}', file=sys.stderr)\n"
-    "sys.exit(code)\n"
-)
-
-
-def timed(command: list[str], env: dict, log: Path) -> tuple[float, float]:
-    """Run `command`, return (seconds, peak MiB); exit with the log's tail on failure."""
-    start = time.perf_counter()
-    with log.open("w") as out:
-        done = subprocess.run(
-            [sys.executable, "-c", PEAK_WRAPPER, *command],
-            env=env,
-            cwd=dbt.PROJECT_DIR,
-            stdout=out,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
-    seconds = time.perf_counter() - start
-    if done.returncode:
-        sys.exit(log.read_text()[-5000:] + done.stderr[-2000:])
-    peak_kib = int(done.stderr.strip().splitlines()[-1].split("=")[1])
-    return seconds, peak_kib / 1024
 
 
 def main() -> None:
