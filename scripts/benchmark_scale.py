@@ -9,6 +9,8 @@ process and prints how many times faster the build is. Node times of two dbt thr
 so the layers add up to more than the wall time. Not a test: run it by hand, e.g.
 
     .venv/bin/python scripts/benchmark_scale.py --customers 300000
+    .venv/bin/python scripts/benchmark_scale.py --customers 1000000 --world /tmp/w1m \
+        --order-lines-volume 3.4 --tickets-volume 1.55
     .venv/bin/python scripts/benchmark_scale.py --world /tmp/w1m --memory-limit 3GiB
 """
 
@@ -63,6 +65,10 @@ def main() -> None:
     parser.add_argument("--customers", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--world", type=Path, help="reuse (or create) the world in this folder")
+    parser.add_argument(
+        "--order-lines-volume", type=float, default=1.0, help="hvc generate's knob (1)"
+    )
+    parser.add_argument("--tickets-volume", type=float, default=1.0, help="hvc generate's knob (1)")
     parser.add_argument("--memory-limit", help="DuckDB memory_limit, e.g. 3GiB (HVC_MEMORY_LIMIT)")
     parser.add_argument("--threads", type=int, help="dbt threads (HVC_THREADS; default 2)")
     parser.add_argument("--no-baseline", action="store_true", help="time the build only")
@@ -71,10 +77,13 @@ def main() -> None:
     scratch = Path(tempfile.mkdtemp(prefix="hvc-scale-"))
     world = args.world or scratch / "world"
     if not (world / "manifest.json").exists():
-        from hvc.generate import generate_world
+        from hvc.generate import Volume, generate_world
 
         start = time.perf_counter()
-        generate_world(world, n_customers=args.customers, seed=args.seed, shape="flat")
+        volume = Volume(order_lines=args.order_lines_volume, tickets=args.tickets_volume)
+        generate_world(
+            world, n_customers=args.customers, seed=args.seed, shape="flat", volume=volume
+        )
         print(f"generated {args.customers:,} customers in {time.perf_counter() - start:.1f} s")
     manifest = json.loads((world / "manifest.json").read_text())
     if manifest.get("shape") != "flat":

@@ -4,6 +4,6 @@
 declare, the ground truth they were drawn from, and a manifest of what was planted.
 """
 
-from hvc.generate.world import generate_world
+from hvc.generate.world import Volume, generate_world
 
-__all__ = ["generate_world"]
+__all__ = ["Volume", "generate_world"]

@@ -143,8 +143,11 @@ def _changers(
     }
 
 
-def online_retail(n_retail: int, writer: RawWriter, seed: int) -> pa.Table:
-    """Write ``online_retail.invoice_lines``; return the retail customers' true parameters."""
+def online_retail(
+    n_retail: int, writer: RawWriter, seed: int, lines_volume: float = 1.0
+) -> pa.Table:
+    """Write ``online_retail.invoice_lines``; return the retail customers' true parameters.
+    `lines_volume` scales the lines per invoice (each invoice's value is the same)."""
     rng = child_rng(seed, "online_retail")
     n = n_retail
     n_rise = round(CHANGERS["riser_share"] * n)
@@ -193,7 +196,7 @@ def online_retail(n_retail: int, writer: RawWriter, seed: int) -> pa.Table:
 
     stock, desc, unit_price = _catalog(rng)
     n_prod = len(unit_price)
-    lines = np.minimum(1 + rng.poisson(6, n_inv), n_prod // 7)
+    lines = np.minimum(1 + rng.poisson(6 * lines_volume, n_inv), n_prod // 7)
     l_inv = np.repeat(np.arange(n_inv), lines)
     l_rank = rank_in_group(lines)
     product = (rng.integers(0, n_prod, n_inv)[l_inv] + 7 * l_rank) % n_prod

@@ -51,7 +51,11 @@ from src
 
 
 def helpscout_conversations(
-    pop: Population, writer: RawWriter, seed: int, messy: MessyWorld | None = None
+    pop: Population,
+    writer: RawWriter,
+    seed: int,
+    messy: MessyWorld | None = None,
+    volume: float = 1.0,
 ) -> None:
     """Write ``helpscout.conversations``: license-3 buyers file more and wait longer.
 
@@ -62,6 +66,7 @@ def helpscout_conversations(
     n = pop.n
     lam = (
         0.35
+        * volume
         * np.exp(0.25 * pop.engagement)
         * np.where(pop.bought, 2.4, 1.0)
         * (1 + 0.25 * (pop.n_contacts - 1))
@@ -231,6 +236,7 @@ def intercom(
     writer: RawWriter,
     seed: int,
     messy: MessyWorld | None = None,
+    volume: float = 1.0,
 ) -> None:
     """Write ``intercom.contacts`` and ``intercom.conversations``.
 
@@ -322,7 +328,7 @@ def intercom(
 
     # Conversations started by those contacts.
     bought = pop.bought[cust[rec_contact]]
-    count = rng.poisson(0.7 * np.where(bought, 1.7, 1.0) * np.exp(0.2 * eng[rec_contact]))
+    count = rng.poisson(0.7 * volume * np.where(bought, 1.7, 1.0) * np.exp(0.2 * eng[rec_contact]))
     owner = np.repeat(np.arange(r), count)
     k = len(owner)
     c_created = sorted_uniform_times(rng, count, created, np.full(r, cat.END_S - 3600))

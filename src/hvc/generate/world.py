@@ -6,6 +6,7 @@ import hashlib
 import json
 import shutil
 from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -172,6 +173,24 @@ def _planted(pop: Population) -> dict:
     }
 
 
+@dataclass(frozen=True)
+class Volume:
+    """How much every customer does, against the demo company (1 = as it does): a knob for
+    benchmarks at a real company's volume. The customers, their purchases and what they are
+    worth are the same whatever the volume: `order_lines` scales the lines of a shop invoice
+    (its value is split over more lines), `tickets` the Help Scout and Intercom conversations
+    each customer starts. At 1 M customers, `Volume(order_lines=3.4, tickets=1.55)` gives
+    about 20 M order lines and 2 M tickets."""
+
+    order_lines: float = 1.0
+    tickets: float = 1.0
+
+    def __post_init__(self) -> None:
+        for name, value in asdict(self).items():
+            if not 0 < value <= 100:
+                raise ValueError(f"volume {name} must be above 0 and at most 100, not {value}")
+
+
 def _write_sources(
     pop: Population,
     writer: RawWriter,
@@ -179,14 +198,15 @@ def _write_sources(
     n_customers: int,
     step: Callable[[str], None],
     messy: MessyWorld | None,
+    volume: Volume,
 ) -> tuple[dict, pa.Table, pa.Table]:
     edd = edd_payments(pop, writer, seed, messy)
     step("edd.payments")
     ga_events(pop, edd["edd_id"], writer, seed, messy)
     step("google_analytics.events")
-    helpscout_conversations(pop, writer, seed, messy)
+    helpscout_conversations(pop, writer, seed, messy, volume.tickets)
     step("helpscout.conversations")
-    intercom(pop, edd["edd_id"], writer, seed, messy)
+    intercom(pop, edd["edd_id"], writer, seed, messy, volume.tickets)
     step("intercom")
     drip(pop, edd["edd_id"], writer, seed, messy)
     step("drip")
@@ -194,7 +214,7 @@ def _write_sources(
     step("hubspot")
     mturk(pop, companies, writer, seed, messy)
     step("mturk.batch_results")
-    retail = online_retail(max(300, n_customers // 5), writer, seed)
+    retail = online_retail(max(300, n_customers // 5), writer, seed, volume.order_lines)
     step("online_retail.invoice_lines")
     return edd, companies, retail
 
@@ -207,6 +227,7 @@ def generate_world(
     shape: str = "real",
     profile: str = "demo",
     rates: MessyRates | None = None,
+    volume: Volume | None = None,
 ) -> dict:
     """Generate the demo world's raw files, ground truth and manifest under ``out_dir``.
 
@@ -236,6 +257,9 @@ def generate_world(
         websites, formatted emails: ``hvc.generate.messy``), with three more truth files.
     rates
         The messy profile's shares (default ``MessyRates()``); only with ``profile="messy"``.
+    volume
+        Order lines and tickets per customer against the demo's (default ``Volume()``: the
+        demo's); a world with another volume says so in its manifest (key ``volume``).
 
     Returns
     -------
@@ -270,7 +294,9 @@ def generate_world(
     step("population")
     writer = RawWriter(out, shape=shape)
     try:
-        edd, companies, retail = _write_sources(pop, writer, seed, n_customers, step, messy)
+        edd, companies, retail = _write_sources(
+            pop, writer, seed, n_customers, step, messy, volume or Volume()
+        )
     finally:
         writer.close()
     step("sources written")
@@ -304,6 +330,8 @@ def generate_world(
         },
         "planted": _planted(pop),
     }
+    if volume is not None and volume != Volume():
+        manifest["volume"] = asdict(volume)
     if messy is not None:
         manifest["profile"] = profile
         manifest["messy"] = messy.manifest_entry(truth)

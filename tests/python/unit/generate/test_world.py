@@ -452,3 +452,44 @@ def test_logistic_regression_recovers_planted_signs(world) -> None:
         assert coef[name] < -0.3, name
     assert coef["log10_employees"] > 0 and coef["engagement"] > 0
     assert planted["industry"]["Retail"] > 0 and planted["region"]["Brazil"] < 0
+
+
+def test_volume_scales_order_lines_and_tickets_and_nothing_else(tmp_path: Path) -> None:
+    from hvc.generate import Volume
+
+    base = generate_world(tmp_path / "base", n_customers=400, seed=3, shape="flat")
+    busy = generate_world(
+        tmp_path / "busy",
+        n_customers=400,
+        seed=3,
+        shape="flat",
+        volume=Volume(order_lines=3.0, tickets=2.0),
+    )
+    assert "volume" not in base and busy["volume"] == {"order_lines": 3.0, "tickets": 2.0}
+
+    def rows(manifest: dict, table: str) -> int:
+        return manifest["tables"][table]["rows"]
+
+    # 1 + Poisson(6) lines an invoice against 1 + Poisson(18): about 2.7 times the lines
+    lines = rows(busy, "online_retail.invoice_lines") / rows(base, "online_retail.invoice_lines")
+    assert 2.3 < lines < 3.0
+    for table in ("helpscout.conversations", "intercom.conversations"):
+        assert 1.7 < rows(busy, table) / rows(base, table) < 2.3, table
+    for table in ("edd.payments", "drip.subscribers", "hubspot.contacts", "intercom.contacts"):
+        assert rows(busy, table) == rows(base, table), table
+    # the same customers, retail customers and invoices: the purchases are the same
+    for truth in ("customers", "retail_customers"):
+        pd.testing.assert_frame_equal(
+            pd.read_parquet(tmp_path / "base" / "truth" / f"{truth}.parquet"),
+            pd.read_parquet(tmp_path / "busy" / "truth" / f"{truth}.parquet"),
+        )
+
+    def sales(world: str) -> int:
+        lines = pd.read_csv(tmp_path / world / "raw" / "online_retail" / "invoice_lines.csv")
+        numbers = lines["InvoiceNo"].astype(str)
+        return numbers[~numbers.str.startswith("C")].nunique()
+
+    invoices = [sales("base"), sales("busy")]
+    assert invoices[0] == invoices[1]
+    with pytest.raises(ValueError, match="volume tickets must be above 0"):
+        Volume(tickets=0)
