@@ -23,7 +23,7 @@ from hvc.propensity.models import (
     canonical,
     configured,
     fit_final_model,
-    fit_rows,
+    fit_sample,
     fold_numbers,
     model_version,
 )
@@ -50,7 +50,8 @@ def predict_propensity(facts: pd.DataFrame, settings: PropensitySettings) -> pd.
     if not can_fit(facts, settings):
         return configured(_typed(None, PREDICTION_TYPES), settings)
     everyone, everyone_outcome = _prepare(facts, settings)
-    ordered, outcome = fit_rows(everyone, everyone_outcome, settings)
+    kept = fit_sample(everyone, everyone_outcome, settings)
+    ordered, outcome = everyone[kept].reset_index(drop=True), everyone_outcome[kept]
     folds = fold_numbers(outcome, settings)
     final = fit_final_model(ordered, settings)
     candidate_count = len(
@@ -76,8 +77,8 @@ def predict_propensity(facts: pd.DataFrame, settings: PropensitySettings) -> pd.
             )
         )
     # every customer is scored; those outside the fit sample have no fold
-    fold_of = dict(zip(ordered["customer_key"], folds, strict=True))
-    everyone_folds = pd.array([fold_of.get(key) for key in everyone["customer_key"]], dtype="Int64")
+    everyone_folds = pd.array(np.full(len(everyone), pd.NA), dtype="Int64")
+    everyone_folds[kept] = folds
     frames.append(
         _prediction_frame(
             everyone,
