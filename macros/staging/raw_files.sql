@@ -151,7 +151,7 @@
             ~ " as text, line from read_csv(" ~ sql_string(file.path) ~ ", auto_detect = false,"
             ~ " header = false, columns = {'line': 'VARCHAR'}, delim = chr(1), quote = '',"
             ~ " escape = '', strict_mode = false, ignore_errors = true,"
-            ~ " max_line_size = 67108864) where regexp_matches(line, '\\S') limit 1))"
+            ~ " " ~ raw_line_size_options() ~ ") where regexp_matches(line, '\\S') limit 1))"
         ) -%}
     {%- endfor -%}
     {%- for row in run_query(branches | join(' union all ')).rows -%}
