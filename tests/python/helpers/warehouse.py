@@ -26,8 +26,10 @@ def run_dbt(
     workdir: Path,
     raw_dir: Path | None,
     variables: dict | None = None,
+    env: dict[str, str] | None = None,
 ) -> DbtRun:
-    """Run dbt in the project with its own database, target and log folders under `workdir`."""
+    """Run dbt in the project with its own database, target and log folders under `workdir`
+    (`env`: environment variables to add)."""
     workdir.mkdir(parents=True, exist_ok=True)
     database = workdir / "warehouse.duckdb"
     result = dbt.run_dbt(
@@ -37,6 +39,7 @@ def run_dbt(
         target_path=workdir / "target",
         log_path=workdir / "logs",
         variables=variables,
+        env=env,
     )
     return DbtRun(result.returncode, result.output, database)
 

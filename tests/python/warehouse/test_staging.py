@@ -173,3 +173,17 @@ def test_build_succeeds_without_some_sources(
         )
     )
     assert {name for name, n in counts.items() if n == 0} == set(missing)
+
+
+def test_raw_files_are_read_within_a_small_memory_limit(world: World, tmp_path: Path) -> None:
+    """The readers fit a DuckDB memory limit far below the raw files' size: DuckDB's CSV reader
+    (which also reads JSON lines here) takes by default a buffer of 16 of its longest lines,
+    1 GiB per file and thread at our 64 MiB, which failed at once under any limit below it."""
+    run = run_dbt(
+        ["run", "--select", "base_edd__payments", "base_hubspot__contacts"],
+        tmp_path,
+        world.raw,
+        env={"HVC_MEMORY_LIMIT": "256MB"},
+    )
+    assert run.returncode == 0, run.output[-3000:]
+    assert query(run.database, "select count(*) from staging.base_edd__payments")[0][0] > 0
