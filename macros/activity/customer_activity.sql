@@ -78,28 +78,16 @@ order_totals as (
     group by cutoff_at, customer_key
 ),
 
--- each product a customer bought, at its first purchase (ids are per shop: one per source):
--- bought before a cutoff when that one was, so a cutoff joins one row per product, not one per
--- order line (at 1 M customers, 12 period ends joined 19 M lines each)
-first_purchases as (
-    select
-        customer_key,
-        source_name,
-        product_id,
-        min(ordered_at) as ordered_at
-    from {{ ref('int_sales__order_lines_classified') }}
-    where exclusion_reason is null and not is_return and product_id is not null
-    group by customer_key, source_name, product_id
-),
-
 products as (
     select
         cutoffs.cutoff_at,
         facts.customer_key,
-        count(*) as distinct_product_count
-    from first_purchases as facts
+        -- ids are per shop: qualify them with the line's source
+        count(distinct facts.source_name || ':' || facts.product_id) as distinct_product_count
+    from {{ ref('int_sales__order_lines_classified') }} as facts
     inner join {{ cutoffs }} as cutoffs
         on facts.ordered_at {{ before }} cutoffs.cutoff_at{{ same_customer }}
+    where facts.exclusion_reason is null and not facts.is_return
     group by cutoffs.cutoff_at, facts.customer_key
 ),
 
