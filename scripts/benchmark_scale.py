@@ -100,7 +100,7 @@ def main() -> None:
     print(
         f"{manifest['n_customers']:,} customers (seed {manifest['seed']}): {rows:,} raw rows, "
         f"{order_lines:,} order lines, {tickets:,} tickets; memory limit "
-        f"{args.memory_limit or 'DuckDB default'}; dbt threads {args.threads or 'default'}; "
+        f"{args.memory_limit or '4GiB (the default)'}; dbt threads {args.threads or 'default'}; "
         f"scratch {scratch}"
     )
 

@@ -78,7 +78,7 @@ def main() -> None:
 
     print(
         f"{manifest['n_customers']:,} customers (seed {manifest['seed']}), {rows:,} raw rows; "
-        f"memory limit {args.memory_limit or 'DuckDB default'}; "
+        f"memory limit {args.memory_limit or '4GiB (the default)'}; "
         f"dbt threads {args.threads or 'profile default'}; scratch {scratch}"
     )
     if args.staged:
