@@ -102,22 +102,29 @@ edd_lines as (
     inner join payments_checked on payment_items.payment_id = payments_checked.payment_id
 ),
 
+-- each stock code the shop's lines use, once: whether it is a postage, fee or other
+-- non-product code (exact, or by prefix). The seed's prefixes need a join on a condition, which
+-- per stock code is a few thousand rows, per invoice line 19 M at 1 M customers.
 retail_stock_codes as (
     select
-        invoice_lines.invoice_line_id,
+        codes.stock_code,
         count(non_product_stock_codes.stock_code) > 0 as is_non_product
-    from invoice_lines
+    from (
+        select distinct upper(stock_code) as stock_code
+        from {{ ref('stg_online_retail__invoice_lines') }}
+        where stock_code is not null
+    ) as codes
     left join non_product_stock_codes
         on
             (
                 non_product_stock_codes.match_type = 'exact'
-                and upper(invoice_lines.stock_code) = non_product_stock_codes.stock_code
+                and codes.stock_code = non_product_stock_codes.stock_code
             )
             or (
                 non_product_stock_codes.match_type = 'prefix'
-                and starts_with(upper(invoice_lines.stock_code), non_product_stock_codes.stock_code)
+                and starts_with(codes.stock_code, non_product_stock_codes.stock_code)
             )
-    group by invoice_lines.invoice_line_id
+    group by codes.stock_code
 ),
 
 retail_lines as (
@@ -144,8 +151,8 @@ retail_lines as (
             when invoice_lines.customer_key is null then 'no_customer'
         end as exclusion_reason
     from invoice_lines
-    inner join retail_stock_codes
-        on invoice_lines.invoice_line_id = retail_stock_codes.invoice_line_id
+    left join retail_stock_codes
+        on upper(invoice_lines.stock_code) = retail_stock_codes.stock_code
 ),
 
 unioned as (
