@@ -74,12 +74,16 @@ reasoned as (
         coalesce(row_problem, case when _id_rank > 1 then 'duplicate_id' end)
             as quarantine_reason
     from ranked
+),
+
+final as (
+    select
+        *,
+        {{ row_status('_copy_number', 'quarantine_reason') }} as row_status
+    from reasoned
 )
 
-select
-    *,
-    {{ row_status('_copy_number', 'quarantine_reason') }} as row_status
-from reasoned
+{{ base_rows('final') }}
 """
 
 STAGING_MODEL = """select

@@ -86,4 +86,4 @@ final as (
     from reasoned
 )
 
-select * from final
+{{ base_rows('final') }}

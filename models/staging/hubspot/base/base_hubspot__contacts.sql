@@ -149,4 +149,4 @@ final as (
     from reasoned
 )
 
-select * from final
+{{ base_rows('final') }}

@@ -70,4 +70,4 @@ final as (
     from reasoned
 )
 
-select * from final
+{{ base_rows('final') }}

@@ -115,4 +115,4 @@ final as (
     from reasoned
 )
 
-select * from final
+{{ base_rows('final') }}

@@ -116,4 +116,4 @@ final as (
     from reasoned
 )
 
-select * from final
+{{ base_rows('final') }}

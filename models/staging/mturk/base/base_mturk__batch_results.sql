@@ -101,4 +101,4 @@ final as (
     from reasoned
 )
 
-select * from final
+{{ base_rows('final') }}

@@ -78,4 +78,4 @@ final as (
     from reasoned
 )
 
-select * from final
+{{ base_rows('final') }}
