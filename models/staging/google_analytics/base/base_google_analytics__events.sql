@@ -107,23 +107,26 @@ ranked as (
     select
         *,
         case
-            when _read_problem is null
-                then row_number() over copies - rank() over (
-                    partition by event_id
-                    order by row_problem is not null, _raw_record, _read_problem is not null
-                ) + 1
+            when _read_problem is null then row_number() over copies - rank() over runs + 1
             else 1
         end as _copy_number,
-        dense_rank() over (
-            partition by event_id order by row_problem is not null, _raw_record
-        ) as _raw_record_rank
+        dense_rank() over raw_records as _raw_record_rank
     from row_checked
-    window copies as (
-        partition by event_id
-        order by
-            row_problem is not null, _raw_record, _read_problem is not null, _source_file,
-            _line_number
-    )
+    window
+        raw_records as (partition by event_id order by row_problem is not null, _raw_record),
+        runs as (
+            partition by event_id
+            order by row_problem is not null, _raw_record, _read_problem is not null
+        ),
+        copies as (
+            partition by event_id
+            order by
+                row_problem is not null,
+                _raw_record,
+                _read_problem is not null,
+                _source_file,
+                _line_number
+        )
 ),
 
 id_ranked as (
