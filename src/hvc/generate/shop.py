@@ -295,6 +295,9 @@ def ga_events(
         table, plan, e_dev, pseudo, dev_customer, events = _ga_chunk(
             pop, edd_id, contacts, rng, reasons, login_pool
         )
+        visit, visit_id, visit_customer = _ga_visits(
+            pop, edd_id, e_dev, pseudo, dev_customer, events["login_contact"]
+        )
         if login_pool is not None:
             _plant_shared_browsers(pop, edd_id, messy, events)
         if writer.shape == "real":
@@ -307,8 +310,33 @@ def ga_events(
         else:
             writer.append_parquet(key, table, plan, reasons, ["events.parquet"])
         del table
-        grouped_records(writer, key, e_dev, pseudo, dev_customer, plan)
+        grouped_records(writer, key, visit, visit_id, visit_customer, plan)
     writer.finish_parquet(key, reasons)
+
+
+def _ga_visits(
+    pop: Population,
+    edd_id: np.ndarray,
+    e_dev: np.ndarray,
+    pseudo: pa.Array,
+    dev_customer: np.ndarray,
+    login_contact: np.ndarray,
+) -> tuple[np.ndarray, pa.Array, np.ndarray]:
+    """The truth's records of GA4 events: one per browser and account logged in (none for
+    anonymous events), its id `user_pseudo_id|user_id` as written (`user_id` empty when
+    anonymous) and its customer: the account's for a logged-in event (GA4's User-ID: the
+    event is that account's, whoever sits at the browser), the browser owner's for an
+    anonymous one. Returns per event its record code, and per code the id and customer."""
+    pairs = np.stack([e_dev, login_contact], axis=1)
+    unique, visit = np.unique(pairs, axis=0, return_inverse=True)
+    device, login = unique[:, 0], unique[:, 1]
+    account = np.where(login >= 0, edd_id[np.maximum(login, 0)], 0)
+    account_id = where(login >= 0, strs(account), pa.scalar("", pa.string()))
+    visit_id = join(pc.take(pseudo, pa.array(device)), "|", account_id)
+    customer = np.where(
+        login >= 0, pop.contact_customer[np.maximum(login, 0)] + 1, dev_customer[device]
+    )
+    return visit.reshape(-1), visit_id, customer
 
 
 def _login_pool(
@@ -451,7 +479,9 @@ def _ga_chunk(
         "acquisition": acq[e_dev],
         "first_touch_us": created[e_dev] * 1_000_000,
     }
-    if login_pool is not None:
+    if login_pool is None:
+        events["login_contact"] = np.where(e_login, dev_contact[e_dev], -1)
+    else:
         events["login_contact"] = np.where(e_login, login_contact[e_sess], -1)
         events["owner_contact"] = dev_contact[e_dev]
     return table, plan, e_dev, pseudo, dev_customer, events

@@ -297,8 +297,15 @@ def intercom(
         }
     )
     key = "intercom.contacts"
+    rec_customer = cust[rec_contact] + 1
     if messy is not None:
         extra, columns = _chat_contacts(pop, edd_id, messy, child_rng(seed, f"{key}/messy"))
+        # a chat contact is its person's; one without an address of its own has only the
+        # shop account it carries, and is that account's
+        chat_customer = np.where(
+            columns["has_email"], cust[columns["contact"]], columns["account_customer"]
+        )
+        rec_customer = np.concatenate([rec_customer, chat_customer + 1])
         table = pa.concat_tables([table, extra]).combine_chunks()
         rec_contact = np.concatenate([rec_contact, columns["contact"]])
         created = np.concatenate([created, extra["created_s"].to_numpy()])
@@ -323,7 +330,6 @@ def intercom(
         perm,
         page=INTERCOM_CONTACTS,
     )
-    rec_customer = cust[rec_contact] + 1
     per_row_records(writer, key, pc.take(ic_id, pa.array(perm)), rec_customer[perm], plan)
 
     # Conversations started by those contacts.
@@ -392,7 +398,8 @@ def _chat_contacts(
 
     The messenger boots with the logged-in account's id (``external_id``), the person types
     their own address (or none) and name. Returns the contact rows (the columns of
-    ``intercom``'s contact table) and per row the chatting contact and whether it has an email.
+    ``intercom``'s contact table) and per row the chatting contact, whether it has an email
+    and the customer of the account it carries.
     """
     owner, account_customer = messy.chat_owner, messy.chat_account
     first = pop.first_contact[account_customer]
@@ -441,4 +448,4 @@ def _chat_contacts(
             "utc_offset": local_offset_hours(region, last_seen),
         }
     )
-    return table, {"contact": owner, "has_email": has_email}
+    return table, {"contact": owner, "has_email": has_email, "account_customer": account_customer}

@@ -54,10 +54,12 @@ history {start} to {as_of}.
   (lower case, no plus-tag, gmail without dots) and `name`.
 - `records.parquet`: the true `customer_id` behind every raw record that has an id
   (`source`, `table_name`, `record_id` as written in the raw file). Per-row ids for payments,
-  conversations, contacts, subscribers, HubSpot records and MTurk assignments; `user_pseudo_id`
-  for GA events, the subscriber id for Drip events, `Company ID|Month` for social impressions
-  and `InvoiceNo` for retail lines (customer_id there is the retail `CustomerID`). Rows whose
-  id was blanked on purpose have a null `record_id` and `record_issue = missing_id`; otherwise
+  conversations, contacts, subscribers, HubSpot records and MTurk assignments;
+  `user_pseudo_id|user_id` for GA events (the browser and the account logged in, `user_id`
+  empty for anonymous events), the subscriber id for Drip events, `Company ID|Month` for
+  social impressions and `InvoiceNo` for retail lines (customer_id there is the retail
+  `CustomerID`). Rows whose id was blanked on purpose have a null `record_id` and
+  `record_issue = missing_id`; otherwise
   `record_issue` is null, `duplicate` or the malformed reason of that row (per-row ids only).
   A null `customer_id` means no customer: staff purchases, anonymous visitors, guest invoices.
 - `retail_customers.parquet`: per retail CustomerID the BG/NBD `lambda` (purchases per week)
@@ -88,8 +90,11 @@ canonical addresses in `contacts.parquet`. Three more files:
   other's company), `shares_browser` (a GA4 browser of the first customer's person carries the
   second's shop user id) and `shares_chat_contact` (an Intercom contact of the first customer's
   person has the second's shop customer id as `external_id`). Separate true customers: a
-  record keeps the customer of the person behind it (a browser its owner's, a chat contact the
-  chatting person's, a CRM contact the staffer's).
+  record keeps the customer of the person behind it (a browser's anonymous events its owner's,
+  a chat contact with an address the chatting person's, a CRM contact the staffer's), except
+  that a record whose only identity is a shop account is that account's: a GA4 event logged
+  in (GA4's User-ID) and a chat contact with no address of its own, which Intercom knows only
+  by the account's `external_id`.
 - `planted.parquet`: every planted value: `pattern`, `source`, `table_name`, `customer_id` (the
   true customer of the record) and `value` (`agency_crm_contact` and
   `parent_subsidiary_crm_contact`: the company id it is filed under; `shared_browser`: a

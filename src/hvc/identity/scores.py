@@ -58,7 +58,7 @@ truth as (
 ),
 grouped_keys as (
     select 'google_analytics' as source, 'events' as table_name, event_id as record_id,
-        user_pseudo_id as truth_key
+        user_pseudo_id || '|' || coalesce(user_id, '') as truth_key
     from staging.stg_google_analytics__events
     union all
     select 'drip', 'events', event_id, subscriber_id from staging.stg_drip__events

@@ -161,34 +161,58 @@ def _shop_customers(root: Path) -> dict[str, int]:
 
 
 def test_shared_browsers_carry_shop_accounts_of_related_customers(flat) -> None:
+    """A browser's anonymous events are its owner's and its logged-in events the account's
+    (GA4's User-ID); the accounts of other customers logged in on it are its owner's
+    relationships."""
     root, _ = flat
     events = pq.read_table(
         root / "raw" / "google_analytics" / "events.parquet", columns=["user_pseudo_id", "user_id"]
     ).to_pandas()
-    owner = _record_customers(root, "google_analytics", "events")
+    truth = _record_customers(root, "google_analytics", "events")
     shop = _shop_customers(root)
     logged = events.dropna().drop_duplicates()
     logged = logged.assign(
-        owner=logged.user_pseudo_id.map(owner), account=logged.user_id.map(shop)
-    ).dropna()
-    foreign = logged[logged.owner != logged.account]
-    assert len(foreign) > 5
-    related = _related(root, {"shares_browser"})
+        owner=(logged.user_pseudo_id + "|").map(truth),
+        account=logged.user_id.map(shop),
+        record=(logged.user_pseudo_id + "|" + logged.user_id).map(truth),
+    )
+    known = logged.dropna(subset=["account", "record"])
+    assert len(known) > 100
+    assert (known.record == known.account).all()
+    # owners known from their anonymous events, and as planted
+    foreign = logged.dropna()
+    foreign = foreign[foreign.owner != foreign.account]
     pairs = set(zip(foreign.owner.astype(int), foreign.account.astype(int), strict=True))
-    assert pairs <= related and len(pairs) == len(related)
+    planted = _truth(root, "planted")
+    planted = planted[planted.pattern == "shared_browser"]
+    pairs |= {
+        (int(owner), shop[value])
+        for owner, value in zip(planted.customer_id, planted.value, strict=True)
+        if value in shop
+    }
+    assert len(pairs) > 5
+    assert pairs == _related(root, {"shares_browser"})
 
 
 def test_chat_contacts_with_another_customers_shop_account_are_relationships(flat) -> None:
+    """A chat contact with its own address is its person's, related to the account it
+    carries; one without is the account's."""
     root, _ = flat
-    person = _record_customers(root, "intercom", "contacts")
+    truth = _record_customers(root, "intercom", "contacts")
     shop = _shop_customers(root)
-    pairs = set()
+    pairs, anonymous = set(), 0
     for contact in _json_lines(root / "raw" / "intercom" / "contacts.jsonl"):
         account = shop.get(contact["external_id"])
-        if contact["id"] in person and account and account != person[contact["id"]]:
-            pairs.add((person[contact["id"]], account))
-    assert len(pairs) > 5
-    assert pairs == _related(root, {"shares_chat_contact"})
+        if contact["id"] not in truth or not account:
+            continue
+        if contact.get("email"):
+            if account != truth[contact["id"]]:
+                pairs.add((truth[contact["id"]], account))
+        else:
+            assert truth[contact["id"]] == account, contact
+            anonymous += 1
+    assert len(pairs) > 5 and anonymous > 5
+    assert pairs <= _related(root, {"shares_chat_contact"})
 
 
 def test_junk_addresses_are_shared_and_keyed_by_the_shop(flat) -> None:

@@ -27,7 +27,8 @@ CHECKS: dict[str, dict[str, str]] = {
         "unparseable_number": "try_cast(json ->> 'total' as double) is null",
     },
     "google_analytics.events": {
-        "id": "user_pseudo_id",
+        # the truth's GA4 record: a browser and the account logged in on it
+        "id": "nullif(user_pseudo_id, '') || '|' || coalesce(user_id, '')",
         "unparseable_timestamp": "try_cast(event_timestamp as bigint) is null",
     },
     "helpscout.conversations": {

@@ -251,7 +251,7 @@ def warehouse(tmp_path):
             con.execute(f"create schema {schema}")
         con.execute(
             "create table staging.stg_google_analytics__events "
-            "(event_id varchar, user_pseudo_id varchar)"
+            "(event_id varchar, user_pseudo_id varchar, user_id varchar)"
         )
         con.execute(
             "create table staging.stg_drip__events (event_id varchar, subscriber_id varchar)"
