@@ -126,6 +126,7 @@ def run_dbt(
     capture: bool = True,
     project_dir: Path = PROJECT_DIR,
     crash_retries: int = 1,
+    cwd: Path | None = None,
 ) -> DbtResult:
     """Run `dbt <args>` in the project directory.
 
@@ -143,6 +144,7 @@ def run_dbt(
     capture : keep stdout and stderr in the result (else they go to this process's).
     project_dir : the dbt project to run, the project itself unless a test changes a copy.
     crash_retries : how many times a command that crashed runs again (0: never).
+    cwd : the folder dbt runs in (default the project's): a relative `database` is in it.
 
     Returns
     -------
@@ -157,7 +159,7 @@ def run_dbt(
             done = subprocess.run(
                 command,
                 env=environment,
-                cwd=project_dir,
+                cwd=cwd or project_dir,
                 capture_output=True,
                 text=True,
                 check=False,
@@ -165,7 +167,7 @@ def run_dbt(
             returncode = done.returncode
             outputs.append(done.stdout + done.stderr)
         else:
-            returncode = subprocess.call(command, env=environment, cwd=project_dir)
+            returncode = subprocess.call(command, env=environment, cwd=cwd or project_dir)
         crash = crash_signal(returncode)
         if crash is None:
             break

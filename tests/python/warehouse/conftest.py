@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 
 from helpers.once import build_once
-from helpers.warehouse import WORLD_CUSTOMERS, WORLD_SEED, World, run_dbt
+from helpers.warehouse import WORLD_CUSTOMERS, WORLD_SEED, World, run_dbt, seed_partial_parse
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dbt_parse(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """dbt's parse of the project, saved first for every dbt command of the run to start from
+    (helpers/warehouse.py)."""
+    seed_partial_parse(tmp_path_factory.mktemp("dbt_parse"))
 
 
 @pytest.fixture(scope="session")
