@@ -59,8 +59,8 @@ history {start} to {as_of}.
   empty for anonymous events), the subscriber id for Drip events, `Company ID|Month` for
   social impressions and `InvoiceNo` for retail lines (customer_id there is the retail
   `CustomerID`). Rows whose id was blanked on purpose have a null `record_id` and
-  `record_issue = missing_id`; otherwise
-  `record_issue` is null, `duplicate` or the malformed reason of that row (per-row ids only).
+  `record_issue = missing_id`; otherwise `record_issue` is null, `duplicate` or the malformed
+  reason of that row (per-row ids only).
   A null `customer_id` means no customer: staff purchases, anonymous visitors, guest invoices.
 - `retail_customers.parquet`: per retail CustomerID the BG/NBD `lambda` (purchases per week)
   and `p_dropout`, the Gamma-Gamma `spend_p` and `spend_nu` (`mean_spend = spend_p / spend_nu`),

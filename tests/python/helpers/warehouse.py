@@ -15,6 +15,8 @@ from hvc import dbt
 # Small enough to build in seconds, large enough that every planted problem occurs.
 WORLD_CUSTOMERS = 600
 WORLD_SEED = 7
+#: Each run's DuckDB file, in its own folder.
+DATABASE_NAME = "warehouse.duckdb"
 
 
 @dataclass(frozen=True)
@@ -54,9 +56,6 @@ def run_dbt(
     if result.returncode == 0 and not variables:
         _save_partial_parse(target)
     return DbtRun(result.returncode, result.output, workdir / DATABASE_NAME)
-
-
-DATABASE_NAME = "warehouse.duckdb"
 
 
 def _partial_parse_store() -> Path:
