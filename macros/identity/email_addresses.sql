@@ -6,8 +6,9 @@
     joiners, word joiner, byte-order mark, soft hyphen: removed anywhere), a display name
     (`Ann Lee <ann@x.com>`, `"Lee, Ann" <ann@x.com>`, `ann@x.com (Ann Lee)`), quotes or angle
     brackets, `mailto:` with its `?subject=...` query, and several addresses separated by
-    commas, semicolons or spaces (each its own element). Anything else in the field
-    (`jane at example.com`, `ann lee@x.com`, `none`) makes it invalid. A plain address, the
+    commas, semicolons, slashes, vertical bars or spaces (each its own element; a local part
+    does not start with a slash or a bar, though RFC 5322 allows it). Anything else in the
+    field (`jane at example.com`, `ann lee@x.com`, `none`) makes it invalid. A plain address, the
     form of almost every value, is matched by one regular expression; only the other values
     are cleaned and parsed.
 -#}
@@ -71,8 +72,9 @@
     one address as it may be written in a field (group 1: local@domain), `field` a whole field
     of one or more such items. -#}
 {% macro email_address_patterns() -%}
-    {#- a local part: no spaces, controls, format characters or delimiters; no leading quote -#}
-    {%- set local = "[^\\s\\p{Z}\\p{C}@<>\"'(),;:\\[\\]][^\\s\\p{Z}\\p{C}@<>\"(),;:\\[\\]]*" -%}
+    {#- a local part: no spaces, controls, format characters or delimiters; no leading quote,
+        slash or bar (those separate addresses) -#}
+    {%- set local = "[^\\s\\p{Z}\\p{C}@<>\"'(),;:\\[\\]/|][^\\s\\p{Z}\\p{C}@<>\"(),;:\\[\\]]*" -%}
     {%- set label = "[\\p{L}\\p{M}\\p{N}-]+" -%}
     {%- set domain = label ~ "(?:\\." ~ label ~ ")*\\.(?:\\p{L}[\\p{L}\\p{M}]+|xn--[a-z0-9-]+)" -%}
     {%- set plain = local ~ "@" ~ domain -%}
@@ -83,6 +85,6 @@
     {{ return({
         'plain': plain,
         'address': address,
-        'field': "[ ,;]*" ~ item ~ "(?:[ ,;]+" ~ item ~ ")*[ ,;]*",
+        'field': "[ ,;/|]*" ~ item ~ "(?:[ ,;/|]+" ~ item ~ ")*[ ,;/|]*",
     }) }}
 {%- endmacro %}
