@@ -3,8 +3,10 @@ wall time and peak memory."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -19,11 +21,21 @@ PEAK_WRAPPER = (
 )
 
 
-def timed(command: list[str], env: dict, log: Path, cwd: Path | None = None) -> tuple[float, float]:
-    """Run `command`, return (seconds, peak MiB); exit with the log's tail on failure."""
+def timed(
+    command: list[str],
+    env: dict,
+    log: Path,
+    cwd: Path | None = None,
+    rss_samples: list[tuple[float, float]] | None = None,
+) -> tuple[float, float]:
+    """Run `command`, return (seconds, peak MiB); exit with the log's tail on failure.
+
+    With `rss_samples`, appends to it every half second (epoch seconds, MiB): the resident
+    memory of the command's process tree at that moment (Linux `/proc`).
+    """
     start = time.perf_counter()
     with log.open("w") as out:
-        done = subprocess.run(
+        process = subprocess.Popen(
             [sys.executable, "-c", PEAK_WRAPPER, *command],
             env=env,
             cwd=cwd,
@@ -31,8 +43,47 @@ def timed(command: list[str], env: dict, log: Path, cwd: Path | None = None) -> 
             stderr=subprocess.PIPE,
             text=True,
         )
+        if rss_samples is not None:
+            sampler = threading.Thread(target=_sample_rss, args=(process, rss_samples), daemon=True)
+            sampler.start()
+        _, stderr = process.communicate()
     seconds = time.perf_counter() - start
-    if done.returncode:
-        sys.exit(log.read_text()[-5000:] + done.stderr[-2000:])
+    if process.returncode:
+        sys.exit(log.read_text()[-5000:] + stderr[-2000:])
+    done = subprocess.CompletedProcess(process.args, process.returncode, "", stderr)
     peak_kib = int(done.stderr.strip().splitlines()[-1].split("=")[1])
     return seconds, peak_kib / 1024
+
+
+def _sample_rss(process: subprocess.Popen, samples: list[tuple[float, float]]) -> None:
+    """Until `process` ends, append its tree's resident MiB every half second."""
+    while process.poll() is None:
+        samples.append((time.time(), _tree_rss_kib(process.pid) / 1024))
+        time.sleep(0.5)
+
+
+def _tree_rss_kib(root: int) -> int:
+    """Resident KiB of `root` and its descendants, from /proc (0 where it cannot be read)."""
+    parents: dict[int, int] = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except OSError:
+                continue
+            parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
+    tree, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        children = [pid for pid, ppid in parents.items() if ppid == parent]
+        tree.update(children)
+        frontier.extend(children)
+    total = 0
+    for pid in tree:
+        try:
+            for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        except OSError:
+            continue
+    return total

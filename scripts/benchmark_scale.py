@@ -2,11 +2,12 @@
 
 Generates a world of N customers in the flat export shape (or reuses one), runs the full
 `dbt build` (models, data tests, unit tests) into a fresh DuckDB file with its wall time and
-peak memory, sums dbt's own node times per layer (`run_results.json`: staging, identity, each
-family's SQL, each family's Python models, data tests), then runs `seed_job_pandas.py` (a
-notebook's version of the job, doing less: see its docstring) on the same raw files in its own
-process and prints how many times faster the build is. Node times of two dbt threads overlap,
-so the layers add up to more than the wall time. Not a test: run it by hand, e.g.
+peak memory (and how far memory rose while each node ran), sums dbt's own node times per
+layer (`run_results.json`: staging, identity, each family's SQL, each family's Python models,
+data tests), then runs `seed_job_pandas.py` (a notebook's version of the job, doing less: see
+its docstring) on the same raw files in its own process and prints how many times faster the
+build is. Node times of two dbt threads overlap, so the layers add up to more than the wall
+time. Not a test: run it by hand, e.g.
 
     .venv/bin/python scripts/benchmark_scale.py --customers 300000
     .venv/bin/python scripts/benchmark_scale.py --customers 1000000 --world /tmp/w1m \
@@ -17,11 +18,13 @@ so the layers add up to more than the wall time. Not a test: run it by hand, e.g
 from __future__ import annotations
 
 import argparse
+import bisect
 import json
 import sys
 import tempfile
 import time
 from collections import defaultdict
+from datetime import datetime
 from pathlib import Path
 
 from _timing import timed
@@ -58,6 +61,29 @@ def layer_seconds(target: Path) -> dict[str, tuple[int, float]]:
         totals[name][0] += 1
         totals[name][1] += result["execution_time"]
     return {name: (count, seconds) for name, (count, seconds) in totals.items()}
+
+
+def node_memory(target: Path, samples: list[tuple[float, float]]) -> dict[str, float]:
+    """Per node name: how far the process's memory rose while the node ran (MiB: the largest
+    sample during its execution minus the last one before it started). Nodes running at the
+    same time (two threads) share their samples, and memory a node frees may stay with the
+    process, so the figure bounds what the node itself added."""
+    times = [at for at, _ in samples]
+    rises = {}
+    for result in dbt.run_results(target):
+        execute = [t for t in result.get("timing", []) if t["name"] == "execute"]
+        if not execute:
+            continue
+        start, end = (
+            datetime.fromisoformat(execute[0][key].replace("Z", "+00:00")).timestamp()
+            for key in ("started_at", "completed_at")
+        )
+        first = bisect.bisect_left(times, start)
+        during = [mib for _, mib in samples[first : bisect.bisect_right(times, end)]]
+        if during:
+            before = samples[first - 1][1] if first else 0.0
+            rises[result["unique_id"].split(".")[-1]] = max(during) - before
+    return rises
 
 
 def main() -> None:
@@ -106,7 +132,10 @@ def main() -> None:
 
     env = dbt.dbt_env(scratch / "warehouse.duckdb", world / "raw", extra)
     command = dbt.dbt_command(["build"], scratch / "target", scratch / "logs")
-    build_seconds, build_peak = timed(command, env, scratch / "build.log", cwd=dbt.PROJECT_DIR)
+    samples: list[tuple[float, float]] = []
+    build_seconds, build_peak = timed(
+        command, env, scratch / "build.log", cwd=dbt.PROJECT_DIR, rss_samples=samples
+    )
     layers = layer_seconds(scratch / "target")
     total = sum(seconds for _, seconds in layers.values())
     print(f"dbt build: {build_seconds:.1f} s wall, peak RSS {build_peak:,.0f} MiB")
@@ -117,6 +146,14 @@ def main() -> None:
         dbt.node_seconds(dbt.run_results(scratch / "target")).items(), key=lambda item: -item[1]
     )[:10]
     print("  slowest nodes: " + ", ".join(f"{name} {seconds:.1f} s" for name, seconds in slowest))
+    (scratch / "memory.csv").write_text(
+        "epoch_seconds,rss_mib\n" + "".join(f"{at:.1f},{mib:.0f}\n" for at, mib in samples)
+    )
+    rises = sorted(node_memory(scratch / "target", samples).items(), key=lambda item: -item[1])
+    print(
+        "  largest rises in memory while a node ran (MiB; every sample in memory.csv): "
+        + ", ".join(f"{name} +{mib:,.0f}" for name, mib in rises[:10])
+    )
 
     if args.no_baseline:
         return
