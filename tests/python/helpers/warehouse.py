@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from hvc import dbt
@@ -58,10 +59,25 @@ def run_dbt(
     return DbtRun(result.returncode, result.output, workdir / DATABASE_NAME)
 
 
+#: What dbt parses: a saved parse is kept per version of these files.
+PARSED = ("dbt_project.yml", "models", "macros", "python_models", "seeds", "tests/dbt")
+
+
+@cache
 def _partial_parse_store() -> Path:
-    """Where the test runs keep dbt's saved parse of this checkout (one per project folder and
-    dbt version, shared by the test processes)."""
-    key = hashlib.sha256(f"{dbt.PROJECT_DIR}|{dbt.dbt_executable()}".encode()).hexdigest()[:16]
+    """Where the test runs keep dbt's saved parse of this checkout: one per project folder, dbt
+    version and content of the files dbt parses, shared by the test processes. dbt's partial
+    parse can miss what a changed macro now refers to ("dbt was unable to infer all
+    dependencies"), so a parse saved before an edit is never reused after it."""
+    digest = hashlib.sha256(f"{dbt.PROJECT_DIR}|{dbt.dbt_executable()}".encode())
+    for name in PARSED:
+        path = dbt.PROJECT_DIR / name
+        files = sorted(path.rglob("*")) if path.is_dir() else [path]
+        for file in files:
+            if file.is_file():
+                digest.update(str(file.relative_to(dbt.PROJECT_DIR)).encode())
+                digest.update(file.read_bytes())
+    key = digest.hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"hvc-test-partial-parse-{key}.msgpack"
 
 
