@@ -30,3 +30,48 @@
     where group_customers.customer_key is not null
     {%- endif %}
 {%- endmacro %}
+
+
+{#-
+    Unit tests of models that call keyed_records: `int_identity__group_customers` rows (format
+    sql, in a fixture file: yml cannot call macros) for records given by their identifier
+    values, so a test states which customer each record resolves to without writing out group
+    keys. `records`: one dict per record group, `source` and `table` (a registry entry),
+    `customer_key`, and the values of the entry's identifier columns, by column name, as the
+    test's staging rows hold them (a missing one is null, as is an identifier the registry
+    computes from an expression; a list is a list of texts). Records with the same values are
+    one group, as in a build.
+-#}
+{% macro group_customers_fixture(records) -%}
+    {%- for record in records %}
+        {%- set entry = registry_table(record.source, record.table) %}
+        {%- set values = [] %}
+        {%- for identifier in entry.identifiers %}
+            {%- do values.append(fixture_literal(record.get(identifier.column))) %}
+        {%- endfor %}
+    select
+        {{ identity_group_key(entry, values) }} as identity_group_key,
+        {{ sql_string(record.customer_key) }} as customer_key,
+        {{ loop.index }}::bigint as customer_number,
+        'unit_test' as matched_on,
+        1::bigint as customer_key_count,
+        null::varchar as unresolved_reason
+        {%- if not loop.last %}
+    union all
+        {%- endif %}
+    {%- endfor %}
+{%- endmacro %}
+
+
+{#- A fixture value as a SQL literal: null, a number, a text, or a list of texts. -#}
+{% macro fixture_literal(value) -%}
+    {%- if value is none -%}
+        null
+    {%- elif value is number -%}
+        {{ value }}
+    {%- elif value is string -%}
+        {{ sql_string(value) }}
+    {%- else -%}
+        [{% for item in value %}{{ sql_string(item) }}{{ ", " if not loop.last }}{% endfor %}]
+    {%- endif -%}
+{%- endmacro %}

@@ -2,8 +2,10 @@
     Run at the start of every dbt invocation (on-run-start): the source registry and the
     project must agree. Fails, listing every problem, when a registry entry has no source table,
     base, staging or quarantine model, names an identifier type not in identifier_types or an
-    evidence not in identity_evidence_levels (or a weaker evidence with no relationship), or is
-    listed twice; and when a source table or a base model has no registry entry (it would be
+    evidence not in identity_evidence_levels (or a weaker evidence with no relationship), has
+    no `unique` and `not_null` data test on its staging model's record id (identity keys each
+    record by source, table and that id, and tests its uniqueness there, where it is cheap:
+    int_identity__source_records is a view), or is listed twice; and when a source table or a base model has no registry entry (it would be
     missing from reconciliation, quarantine and identity). A no-op query otherwise.
 -#}
 {% macro check_source_registry() -%}
@@ -15,6 +17,12 @@
             | selectattr('resource_type', 'equalto', 'model')
             | selectattr('package_name', 'equalto', project_name)
             | map(attribute='name') | list -%}
+        {%- set column_tests = [] -%}
+        {%- for node in graph.nodes.values()
+            if node.resource_type == 'test' and node.test_metadata and node.column_name -%}
+            {%- do column_tests.append(
+                node.test_metadata.name ~ ':' ~ node.attached_node ~ ':' ~ node.column_name) -%}
+        {%- endfor -%}
         {%- set seen = [] -%}
         {%- for entry in registry_tables() -%}
             {%- set name = entry.source ~ '.' ~ entry.table -%}
@@ -34,6 +42,14 @@
                         name ~ ' needs the model ' ~ model_name ~ ' under models/staging/'
                         ~ entry.source ~ '/') -%}
                 {%- endif -%}
+            {%- endfor -%}
+            {%- for test_name in ['unique', 'not_null']
+                if entry.staged_model in project_models
+                and test_name ~ ':model.' ~ project_name ~ '.' ~ entry.staged_model ~ ':'
+                    ~ entry.record_id not in column_tests -%}
+                {%- do problems.append(
+                    name ~ ': the record id ' ~ entry.record_id ~ ' of ' ~ entry.staged_model
+                    ~ ' needs a ' ~ test_name ~ ' data test') -%}
             {%- endfor -%}
             {%- for identifier in entry.identifiers
                 if identifier.type not in identifier_types() -%}

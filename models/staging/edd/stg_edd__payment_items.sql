@@ -1,3 +1,8 @@
+-- A table, where the other staging models are views: each payment's items are parsed out of its
+-- JSON, which its data tests and readers would otherwise each parse again (at 1 M customers
+-- its tests took 14 s as a view).
+{{ config(materialized='table') }}
+
 with
 
 payments as (

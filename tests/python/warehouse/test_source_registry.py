@@ -94,6 +94,17 @@ from {{ ref('base_zendesk__tickets') }}
 where row_status = 'staged'
 """
 
+STAGING_YAML = """version: 2
+
+models:
+  - name: stg_zendesk__tickets
+    description: One row per staged Zendesk ticket.
+    columns:
+      - name: ticket_id
+        description: The ticket's id.
+        data_tests: [unique, not_null]
+"""
+
 REGISTRY_ENTRY = """        {
             'source': 'zendesk', 'table': 'tickets', 'staged_model': 'stg_zendesk__tickets',
             'record_id': 'ticket_id', 'record_at': 'created_at',
@@ -126,13 +137,16 @@ def add_source_table(project: Path) -> None:
     )
 
 
-def add_models(project: Path) -> None:
-    """The base, staging and quarantine models of zendesk.tickets."""
+def add_models(project: Path, key_tests: bool = True) -> None:
+    """The base, staging and quarantine models of zendesk.tickets (with `key_tests`, the
+    staging model's yml and its record id's unique and not_null tests)."""
     folder = project / "models" / "staging" / "zendesk"
     (folder / "base").mkdir()
     (folder / "base" / "base_zendesk__tickets.sql").write_text(BASE_MODEL)
     (folder / "stg_zendesk__tickets.sql").write_text(STAGING_MODEL)
     (folder / "stg_zendesk__quarantine.sql").write_text("{{ source_quarantine('zendesk') }}\n")
+    if key_tests:
+        (folder / "_zendesk__models.yml").write_text(STAGING_YAML)
 
 
 def add_registry_entry(project: Path) -> None:
@@ -232,6 +246,21 @@ def test_a_registry_entry_without_its_models_stops_dbt_naming_them(tmp_path: Pat
     add_registry_entry(project)
     output = build_error(project, tmp_path, ["parse"])
     assert "zendesk" in output and "was not found" in output
+
+
+def test_a_registry_entry_without_key_tests_on_its_record_id_stops_the_build(
+    tmp_path: Path,
+) -> None:
+    project = copy_project(tmp_path / "project")
+    add_source_table(project)
+    add_models(project, key_tests=False)
+    add_registry_entry(project)
+    output = build_error(project, tmp_path, ["run", "--select", "int_value__as_of"])
+    for test_name in ("unique", "not_null"):
+        assert (
+            f"zendesk.tickets: the record id ticket_id of stg_zendesk__tickets needs a "
+            f"{test_name} data test"
+        ) in output
 
 
 def test_a_source_table_without_a_registry_entry_stops_the_build(tmp_path: Path) -> None:
