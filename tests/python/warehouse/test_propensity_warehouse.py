@@ -32,7 +32,7 @@ PROPENSITY_MODELS = " ".join(
             for folder in ("models/intermediate", "python_models", "models/marts")
         ),
         "customers",
-        "customer_identity_map",
+        "+customer_identity_map",
         # the second configured target: its feature table and its models
         "+int_propensity__upgrade_features",
         "int_propensity__upgrade_features+",
