@@ -5,8 +5,9 @@
     evidence not in identity_evidence_levels (or a weaker evidence with no relationship), has
     no `unique` and `not_null` data test on its staging model's record id (identity keys each
     record by source, table and that id, and tests its uniqueness there, where it is cheap:
-    int_identity__source_records is a view), or is listed twice; and when a source table or a base model has no registry entry (it would be
-    missing from reconciliation, quarantine and identity). A no-op query otherwise.
+    int_identity__source_records is a view), or is listed twice; and when a source table or a
+    base model has no registry entry (it would be missing from reconciliation, quarantine and
+    identity). A no-op query otherwise.
 -#}
 {% macro check_source_registry() -%}
     {%- if execute -%}

@@ -2,8 +2,9 @@
 -- one group share their customer, so the per-record rows are a join away from
 -- `int_identity__group_customers`, and a reader filtered to one source or table reads only
 -- that table's records. Writing all of them (44 of identity's 233 s at 33 M records) bought
--- nothing a reader could not get from the join. Models read it through the macro
--- `keyed_records`; BI reads the mart `customer_identity_map`.
+-- nothing a reader could not get from the join. BI reads it as the mart
+-- `customer_identity_map`; models key their records by the same join, made on the row
+-- (macro `keyed_records`), not through this view.
 {{ config(materialized='view') }}
 
 with
