@@ -44,14 +44,12 @@ def timed(
             text=True,
         )
         if rss_samples is not None:
-            sampler = threading.Thread(target=_sample_rss, args=(process, rss_samples), daemon=True)
-            sampler.start()
+            threading.Thread(target=_sample_rss, args=(process, rss_samples), daemon=True).start()
         _, stderr = process.communicate()
     seconds = time.perf_counter() - start
     if process.returncode:
         sys.exit(log.read_text()[-5000:] + stderr[-2000:])
-    done = subprocess.CompletedProcess(process.args, process.returncode, "", stderr)
-    peak_kib = int(done.stderr.strip().splitlines()[-1].split("=")[1])
+    peak_kib = int(stderr.strip().splitlines()[-1].split("=")[1])
     return seconds, peak_kib / 1024
 
 
