@@ -35,6 +35,26 @@
 with
 
 {% if 'orders' in measures -%}
+-- a customer's first purchase in a calendar month opens that month: counting the openings
+-- before a cutoff counts the active months without a distinct count per cutoff and customer
+flagged_orders as (
+    select
+        customer_key,
+        source_name,
+        ordered_at,
+        is_return,
+        item_quantity,
+        gross_amount,
+        refund_amount,
+        net_amount,
+        highest_license_tier,
+        not is_return and row_number() over (
+            partition by customer_key, is_return, {{ dbt.date_trunc('month', 'ordered_at') }}
+            order by ordered_at
+        ) = 1 as opens_month
+    from {{ ref('int_sales__orders') }}
+),
+
 orders_before as (
     select
         cutoffs.cutoff_at,
@@ -42,12 +62,13 @@ orders_before as (
         facts.source_name,
         facts.ordered_at,
         facts.is_return,
+        facts.opens_month,
         facts.item_quantity,
         facts.gross_amount,
         facts.refund_amount,
         facts.net_amount,
         facts.highest_license_tier
-    from {{ ref('int_sales__orders') }} as facts
+    from flagged_orders as facts
     inner join {{ cutoffs }} as cutoffs
         on facts.ordered_at {{ before }} cutoffs.cutoff_at{{ same_customer }}
 ),
@@ -60,9 +81,7 @@ order_totals as (
         count(*) filter (where is_return) as return_count,
         -- a refunded payment or a return invoice: money went back
         count(*) filter (where refund_amount > 0) as refunded_order_count,
-        count(
-            distinct {{ dbt.date_trunc('month', 'ordered_at') }}
-        ) filter (where not is_return) as active_month_count,
+        count(*) filter (where opens_month) as active_month_count,
         sum(gross_amount) as gross_revenue,
         sum(refund_amount) as refund_amount,
         sum(net_amount) as net_revenue,
@@ -78,16 +97,37 @@ order_totals as (
     group by cutoff_at, customer_key
 ),
 
+-- the distinct products a customer bought before a cutoff are those first bought before it:
+-- the first purchases are counted once per moment, not deduplicated again for every cutoff
+product_first_purchases as (
+    select
+        customer_key,
+        -- ids are per shop: a product is the line's source and its id
+        source_name,
+        product_id,
+        min(ordered_at) as first_ordered_at
+    from {{ ref('int_sales__order_lines_classified') }}
+    where exclusion_reason is null and not is_return and product_id is not null
+    group by customer_key, source_name, product_id
+),
+
+new_products as (
+    select
+        customer_key,
+        first_ordered_at,
+        count(*) as new_product_count
+    from product_first_purchases
+    group by customer_key, first_ordered_at
+),
+
 products as (
     select
         cutoffs.cutoff_at,
         facts.customer_key,
-        -- ids are per shop: qualify them with the line's source
-        count(distinct facts.source_name || ':' || facts.product_id) as distinct_product_count
-    from {{ ref('int_sales__order_lines_classified') }} as facts
+        cast(sum(facts.new_product_count) as bigint) as distinct_product_count
+    from new_products as facts
     inner join {{ cutoffs }} as cutoffs
-        on facts.ordered_at {{ before }} cutoffs.cutoff_at{{ same_customer }}
-    where facts.exclusion_reason is null and not facts.is_return
+        on facts.first_ordered_at {{ before }} cutoffs.cutoff_at{{ same_customer }}
     group by cutoffs.cutoff_at, facts.customer_key
 ),
 
