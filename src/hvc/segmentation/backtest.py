@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -134,11 +133,18 @@ def _line_backtest(name: str, line: pd.DataFrame, settings: SegmentationSettings
     ]
     if predicted is not None:
         choices.append(("predicted_value", predicted, "bg_nbd_gamma_gamma_expected_revenue"))
-    for selection, flags, candidate in choices:
+    intervals = _bootstrap_intervals(
+        future,
+        [(flags, baseline if name != "top_past_spend" else None) for name, flags, _ in choices],
+        settings,
+    )
+    for (selection, flags, candidate), (share_interval, difference_interval) in zip(
+        choices, intervals, strict=True
+    ):
         compared = compare_revenue(
             future[flags], future[~flags], settings.bootstrap_resamples, settings.random_state
         )
-        share_low, share_high = _bootstrap_share(future, flags, settings)
+        share_low, share_high = share_interval
         total = future.sum()
         row = common | {
             "selection": selection,
@@ -167,8 +173,8 @@ def _line_backtest(name: str, line: pd.DataFrame, settings: SegmentationSettings
         }
         if selection == "predicted_value":
             row["overlap_customers"] = int((flags & baseline).sum())
-        if selection != "top_past_spend":
-            row |= _bootstrap_share_difference(future, flags, baseline, settings)
+        if difference_interval is not None:
+            row |= _share_difference(future, flags, baseline, difference_interval)
         rows.append(row)
     return rows
 
@@ -210,23 +216,50 @@ def predicted_value_list(line: pd.DataFrame, count: int) -> np.ndarray | None:
     return flags
 
 
-def _population_bootstrap(
-    future: np.ndarray, settings: SegmentationSettings, statistic: Callable[[np.ndarray], float]
-) -> tuple[float, float]:
-    """Percentile interval of `statistic(indices)` over customers resampled with replacement
-    (populations above `BACKTEST_BOOTSTRAP_CAP` are subsampled first)."""
-    if settings.bootstrap_resamples < 1 or len(future) < 2:
-        return math.nan, math.nan
-    rng = np.random.default_rng(settings.random_state)
-    base = np.arange(len(future))
-    if len(base) > BACKTEST_BOOTSTRAP_CAP:
-        base = np.sort(rng.choice(base, BACKTEST_BOOTSTRAP_CAP, replace=False))
-    draws = np.array(
-        [
-            statistic(base[rng.integers(0, len(base), len(base))])
-            for _ in range(settings.bootstrap_resamples)
-        ]
-    )
+def _bootstrap_intervals(
+    future: np.ndarray,
+    selections: list[tuple[np.ndarray, np.ndarray | None]],
+    settings: SegmentationSettings,
+) -> list[tuple[tuple[float, float], tuple[float, float] | None]]:
+    """Percentile intervals over customers resampled with replacement (populations above
+    `BACKTEST_BOOTSTRAP_CAP` are subsampled first), every statistic on the same resamples:
+    for each `(flags, baseline)` of `selections`, the flagged customers' share of the
+    future revenue and, when `baseline` is given, that share minus the baseline's (a
+    paired interval)."""
+    contributions = [
+        None if baseline is None else future * (flags.astype(float) - baseline.astype(float))
+        for flags, baseline in selections
+    ]
+    statistics = 2 * len(selections)
+    draws = np.full((max(settings.bootstrap_resamples, 0), statistics), np.nan)
+    if settings.bootstrap_resamples >= 1 and len(future) >= 2:
+        rng = np.random.default_rng(settings.random_state)
+        base = np.arange(len(future))
+        if len(base) > BACKTEST_BOOTSTRAP_CAP:
+            base = np.sort(rng.choice(base, BACKTEST_BOOTSTRAP_CAP, replace=False))
+        for draw in draws:
+            index = base[rng.integers(0, len(base), len(base))]
+            resampled = future[index]
+            total = resampled.sum()
+            if not total:
+                continue
+            for k, ((flags, _), contribution) in enumerate(
+                zip(selections, contributions, strict=True)
+            ):
+                draw[2 * k] = resampled[flags[index]].sum() / total
+                if contribution is not None:
+                    draw[2 * k + 1] = contribution[index].sum() / total
+    return [
+        (
+            _percentile_interval(draws[:, 2 * k]),
+            None if contribution is None else _percentile_interval(draws[:, 2 * k + 1]),
+        )
+        for k, contribution in enumerate(contributions)
+    ]
+
+
+def _percentile_interval(draws: np.ndarray) -> tuple[float, float]:
+    """The 95 % percentile interval of the finite draws (NaN without any)."""
     draws = draws[np.isfinite(draws)]
     if len(draws) == 0:
         return math.nan, math.nan
@@ -234,35 +267,18 @@ def _population_bootstrap(
     return float(low), float(high)
 
 
-def _bootstrap_share(
-    future: np.ndarray, flags: np.ndarray, settings: SegmentationSettings
-) -> tuple[float, float]:
-    """Percentile interval of the share of future revenue the flagged customers bring."""
-
-    def share(index: np.ndarray) -> float:
-        """The flagged customers' share of the resampled customers' future revenue."""
-        total = future[index].sum()
-        return future[index][flags[index]].sum() / total if total else math.nan
-
-    return _population_bootstrap(future, settings, share)
-
-
-def _bootstrap_share_difference(
-    future: np.ndarray, insiders: np.ndarray, baseline: np.ndarray, settings: SegmentationSettings
+def _share_difference(
+    future: np.ndarray,
+    insiders: np.ndarray,
+    baseline: np.ndarray,
+    interval: tuple[float, float],
 ) -> dict[str, float]:
-    """Insiders' share of future revenue minus the baseline's, with a paired bootstrap
-    interval (the same resampled customers for both)."""
+    """Insiders' share of future revenue minus the baseline's, with its paired bootstrap
+    interval (`_bootstrap_intervals`)."""
     contribution = future * (insiders.astype(float) - baseline.astype(float))
-
-    def difference(index: np.ndarray) -> float:
-        """The Insiders' minus the baseline's share, on the resampled customers."""
-        total = future[index].sum()
-        return contribution[index].sum() / total if total else math.nan
-
     total = future.sum()
-    low, high = _population_bootstrap(future, settings, difference)
     return {
         "share_difference_vs_baseline": contribution.sum() / total if total else math.nan,
-        "share_difference_ci_lower": low,
-        "share_difference_ci_upper": high,
+        "share_difference_ci_lower": interval[0],
+        "share_difference_ci_upper": interval[1],
     }
