@@ -23,7 +23,6 @@ from __future__ import annotations
 import zlib
 
 import numpy as np
-from scipy.sparse import csr_array
 
 from hvc.clv.predict import _chunks, _LinePredictor
 
@@ -63,8 +62,9 @@ def simulate_totals(
         return None
     bg, gg = lp.bg[1:], lp.gg[1:]
     draws, periods = len(bg), len(period_days)
-    purchases = np.zeros((draws, n_groups, periods))
-    revenue = np.zeros_like(purchases)
+    cells = draws * n_groups * periods
+    purchases = np.zeros(cells)
+    revenue = np.zeros(cells)
     order = np.argsort(lp.row, kind="stable")  # customers by history
     starts = np.searchsorted(lp.row[order], np.arange(lp.n + 1))
     step = max(1, per_chunk // draws)
@@ -74,17 +74,16 @@ def simulate_totals(
         for sub in _chunks(len(customers), step):
             rows = customers[sub]
             history = lp.row[rows]
-            bought, spent = _simulate(
+            draw, row, period, bought, spent = _simulate(
                 lp, bg, gg, alive_p[:, history - part.start], history, period_days, rng
             )
-            members = csr_array(
-                (np.ones(len(rows)), (np.arange(len(rows)), group[rows])),
-                shape=(len(rows), n_groups),
-            )
-            for k in range(periods):
-                purchases[:, :, k] += (members.T @ bought[:, :, k].T).T
-                revenue[:, :, k] += (members.T @ spent[:, :, k].T).T
-    return purchases, revenue
+            # one cell per (draw, group, period); bincount adds in input order: the same
+            # chunks give the same totals to the bit
+            cell = (draw * n_groups + group[rows][row]) * periods + period
+            purchases += np.bincount(cell, weights=bought, minlength=cells)
+            revenue += np.bincount(cell, weights=spent, minlength=cells)
+    shape = (draws, n_groups, periods)
+    return purchases.reshape(shape), revenue.reshape(shape)
 
 
 def _simulate(
@@ -95,24 +94,46 @@ def _simulate(
     history: np.ndarray,
     period_days: np.ndarray,
     rng: np.random.Generator,
-) -> tuple[np.ndarray, np.ndarray]:
-    """(draws, customers, periods) simulated purchases and revenue of these customers."""
-    x, age, mean_spend = lp.x[history], lp.age[history], lp.spend[history]
-    r, alpha, a, b = (bg[:, [j]] for j in range(4))
-    p, q, gamma = (gg[:, [j]] for j in range(3))
-    shape = alive_p.shape
-    alive = rng.random(shape) < alive_p
-    rate = rng.gamma(r + x, 1.0 / (alpha + age), size=shape)
-    dropout = rng.beta(a, b + x, size=shape)
-    last = rng.geometric(np.clip(dropout, 1e-12, 1.0), size=shape)
-    arrivals = rng.poisson(rate[:, :, None] * period_days, size=(*shape, len(period_days)))
-    kept = np.minimum(np.cumsum(arrivals, axis=2), last[:, :, None]) * alive[:, :, None]
-    bought = np.diff(kept, axis=2, prepend=0).astype(float)
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The purchases these customers (`history`, their distinct histories) make in each
+    period under each parameter draw, simulated: `(draw, customer, period, purchases,
+    revenue)`, one entry per (draw, customer, period) with a purchase; `customer` indexes
+    `history`. A customer is simulated further only where it is alive and buys at all, and
+    spends only in periods with a purchase: the rest of the (draws x customers x periods)
+    cube is zero."""
+    alive = rng.random(alive_p.shape) < alive_p
+    draw, customer = np.nonzero(alive)
+    seen = history[customer]
+    x, age = lp.x[seen], lp.age[seen]
+    r, alpha = bg[draw, 0], bg[draw, 1]
+    rate = rng.gamma(r + x, 1.0 / (alpha + age))
+    # a Poisson process's arrivals over all the periods, then spread over them (given their
+    # number, arrivals are uniform in time: a multinomial by period length, drawn as
+    # binomials); most customers buy nothing, and are done here
+    arrivals_total = rng.poisson(rate * period_days.sum())
+    moving = np.flatnonzero(arrivals_total > 0)
+    draw, customer, x = draw[moving], customer[moving], x[moving]
+    arrivals = np.empty((len(moving), len(period_days)), dtype=np.int64)
+    remaining, days_left = arrivals_total[moving], float(period_days.sum())
+    for k, days in enumerate(period_days[:-1]):
+        arrivals[:, k] = rng.binomial(remaining, min(1.0, days / days_left) if days_left else 0.0)
+        remaining = remaining - arrivals[:, k]
+        days_left -= days
+    arrivals[:, -1] = remaining
+    dropout = rng.beta(bg[draw, 2], bg[draw, 3] + x)
+    last = rng.geometric(np.clip(dropout, 1e-12, 1.0))
+    kept = np.minimum(np.cumsum(arrivals, axis=1), last[:, None])
+    bought = np.diff(kept, axis=1, prepend=0)
+    mean_spend = lp.spend[history[customer]]
+    # spend: each buyer's rate nu given their mean repeat spend, then Gamma(n p, nu) for the
+    # n purchases of a period
+    p, q, gamma = (gg[draw, j] for j in range(3))
     known = mean_spend > 0  # -1: no usable mean repeat spend (the population's law applies)
     nu = rng.gamma(
         np.where(known, p * x + q, q),
         1.0 / np.where(known, gamma + x * np.where(known, mean_spend, 0.0), gamma),
-        size=shape,
     )
-    spent = rng.gamma(bought * p[:, :, None], 1.0 / nu[:, :, None])
-    return bought, spent
+    entry, period = np.nonzero(bought)
+    count = bought[entry, period]
+    spent = rng.gamma(count * p[entry], 1.0 / nu[entry])
+    return draw[entry], customer[entry], period, count.astype(float), spent
