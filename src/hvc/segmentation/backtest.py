@@ -135,10 +135,10 @@ def _line_backtest(name: str, line: pd.DataFrame, settings: SegmentationSettings
         choices.append(("predicted_value", predicted, "bg_nbd_gamma_gamma_expected_revenue"))
     intervals = _bootstrap_intervals(
         future,
-        [(flags, baseline if name != "top_past_spend" else None) for name, flags, _ in choices],
+        [(flags, None if choice == "top_past_spend" else baseline) for choice, flags, _ in choices],
         settings,
     )
-    for (selection, flags, candidate), (share_interval, difference_interval) in zip(
+    for (selection, flags, candidate), (share_interval, difference) in zip(
         choices, intervals, strict=True
     ):
         compared = compare_revenue(
@@ -173,8 +173,8 @@ def _line_backtest(name: str, line: pd.DataFrame, settings: SegmentationSettings
         }
         if selection == "predicted_value":
             row["overlap_customers"] = int((flags & baseline).sum())
-        if difference_interval is not None:
-            row |= _share_difference(future, flags, baseline, difference_interval)
+        if difference is not None:
+            row |= difference
         rows.append(row)
     return rows
 
@@ -220,12 +220,12 @@ def _bootstrap_intervals(
     future: np.ndarray,
     selections: list[tuple[np.ndarray, np.ndarray | None]],
     settings: SegmentationSettings,
-) -> list[tuple[tuple[float, float], tuple[float, float] | None]]:
+) -> list[tuple[tuple[float, float], dict[str, float] | None]]:
     """Percentile intervals over customers resampled with replacement (populations above
     `BACKTEST_BOOTSTRAP_CAP` are subsampled first), every statistic on the same resamples:
-    for each `(flags, baseline)` of `selections`, the flagged customers' share of the
-    future revenue and, when `baseline` is given, that share minus the baseline's (a
-    paired interval)."""
+    for each `(flags, baseline)` of `selections`, the interval of the flagged customers'
+    share of the future revenue and, when `baseline` is given, that share minus the
+    baseline's with its paired interval (the `share_difference_*` columns)."""
     contributions = [
         None if baseline is None else future * (flags.astype(float) - baseline.astype(float))
         for flags, baseline in selections
@@ -249,13 +249,19 @@ def _bootstrap_intervals(
                 draw[2 * k] = resampled[flags[index]].sum() / total
                 if contribution is not None:
                     draw[2 * k + 1] = contribution[index].sum() / total
-    return [
-        (
-            _percentile_interval(draws[:, 2 * k]),
-            None if contribution is None else _percentile_interval(draws[:, 2 * k + 1]),
-        )
-        for k, contribution in enumerate(contributions)
-    ]
+    total = future.sum()
+    intervals = []
+    for k, contribution in enumerate(contributions):
+        difference = None
+        if contribution is not None:
+            low, high = _percentile_interval(draws[:, 2 * k + 1])
+            difference = {
+                "share_difference_vs_baseline": contribution.sum() / total if total else math.nan,
+                "share_difference_ci_lower": low,
+                "share_difference_ci_upper": high,
+            }
+        intervals.append((_percentile_interval(draws[:, 2 * k]), difference))
+    return intervals
 
 
 def _percentile_interval(draws: np.ndarray) -> tuple[float, float]:
@@ -265,20 +271,3 @@ def _percentile_interval(draws: np.ndarray) -> tuple[float, float]:
         return math.nan, math.nan
     low, high = np.percentile(draws, [2.5, 97.5])
     return float(low), float(high)
-
-
-def _share_difference(
-    future: np.ndarray,
-    insiders: np.ndarray,
-    baseline: np.ndarray,
-    interval: tuple[float, float],
-) -> dict[str, float]:
-    """Insiders' share of future revenue minus the baseline's, with its paired bootstrap
-    interval (`_bootstrap_intervals`)."""
-    contribution = future * (insiders.astype(float) - baseline.astype(float))
-    total = future.sum()
-    return {
-        "share_difference_vs_baseline": contribution.sum() / total if total else math.nan,
-        "share_difference_ci_lower": interval[0],
-        "share_difference_ci_upper": interval[1],
-    }
