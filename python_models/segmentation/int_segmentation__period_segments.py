@@ -2,14 +2,13 @@
 chosen clustering refitted on what customers had done by then, matched to the period before)
 and whether the customer was eligible for the Insiders."""
 
-from hvc.segmentation import PERIOD_SEGMENT_SCHEMA, SegmentationSettings, as_arrow, period_segments
+from hvc.segmentation import SegmentationSettings, period_frames, period_segments
 
 
 def model(dbt, session):
     dbt.config(materialized="table")
     settings = SegmentationSettings.from_dbt(dbt.config.get("settings"))
-    features = dbt.ref("int_segmentation__period_features").order(
-        "business_line, period_end_date, customer_key"
-    )
     selection = dbt.ref("int_segmentation__model_selection").df()
-    return as_arrow(period_segments(features.df(), selection, settings), PERIOD_SEGMENT_SCHEMA)
+    # read a period at a time: every period's features are ten million rows at 1 M customers
+    features = period_frames(dbt.ref("int_segmentation__period_features"))
+    return period_segments(features, selection, settings)

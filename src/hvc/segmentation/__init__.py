@@ -58,6 +58,7 @@ with IMPORT_LOCK:
         as_arrow,
         match_segments,
         membership_history,
+        period_frames,
         period_segments,
     )
     from hvc.segmentation.labels import (
@@ -115,6 +116,7 @@ __all__ = [
     "membership_history",
     "name_segments",
     "order_segments",
+    "period_frames",
     "period_segments",
     "prepare_line",
     "scale_features",

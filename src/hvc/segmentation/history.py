@@ -21,9 +21,11 @@ active again.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import ClassVar
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pyarrow as pa
@@ -128,14 +130,19 @@ class InsidersHistorySettings(Settings):
 
 
 def period_segments(
-    features: pd.DataFrame, selection: pd.DataFrame, settings: SegmentationSettings
-) -> pd.DataFrame:
+    features: pd.DataFrame | Iterable[pd.DataFrame],
+    selection: pd.DataFrame,
+    settings: SegmentationSettings,
+) -> pa.Table:
     """Every customer's segment at every period end of their business line.
 
     Parameters
     ----------
     features : one row per business line, period end (`period_end_date`) and customer with a
-        purchase by then: the segmentation inputs measured at the period end.
+        purchase by then: the segmentation inputs measured at the period end. Either a frame,
+        or one frame per line and period end in line and period order (`period_frames`): then
+        only one period's rows are in memory at a time (every period's rows are ten million at
+        1 M customers).
     selection : today's model selection (`select_models`); its chosen candidate is refitted
         at each period end. A line without one, or a period whose refit finds fewer than two
         segments, has one segment.
@@ -143,24 +150,51 @@ def period_segments(
 
     Returns
     -------
-    DataFrame of `PERIOD_SEGMENT_COLUMNS`, ordered by line, period end and customer.
+    Arrow table of `PERIOD_SEGMENT_SCHEMA`, ordered by line, period end and customer.
     """
-    frames = []
+    if isinstance(features, pd.DataFrame):
+        features = (
+            rows for _, rows in features.groupby(["business_line", "period_end_date"], sort=True)
+        )
+    tables = []
+    line_name, candidate = None, None
+    previous: pd.Series | None = None
     with threadpool_limits(limits=1):
-        for line_name, line_rows in features.groupby("business_line", sort=True):
-            candidate = chosen_candidate(selection, str(line_name))
-            previous: pd.Series | None = None
-            for period_end, rows in line_rows.groupby("period_end_date", sort=True):
-                frame = _segment_period(rows, candidate, previous, settings)
-                frame["period_end_date"] = period_end
-                frames.append(frame)
-                previous = frame.set_index("customer_key")["segment_id"]
-    if not frames:
-        return pd.DataFrame({column: [] for column in PERIOD_SEGMENT_COLUMNS})
-    out = pd.concat(frames, ignore_index=True)[PERIOD_SEGMENT_COLUMNS]
-    return out.sort_values(
-        ["business_line", "period_end_date", "customer_key"], kind="stable"
-    ).reset_index(drop=True)
+        for rows in features:
+            if rows.empty:
+                continue
+            if rows["business_line"].iloc[0] != line_name:
+                line_name = rows["business_line"].iloc[0]
+                candidate = chosen_candidate(selection, str(line_name))
+                previous = None
+            frame = _segment_period(rows, candidate, previous, settings)
+            frame["period_end_date"] = rows["period_end_date"].iloc[0]
+            tables.append(as_arrow(frame, PERIOD_SEGMENT_SCHEMA))
+            previous = frame.set_index("customer_key")["segment_id"]
+    if not tables:
+        return PERIOD_SEGMENT_SCHEMA.empty_table()
+    # each period's customers are in key order (prepare_line), the periods in line and period
+    # order: the concatenation is ordered
+    return pa.concat_tables(tables)
+
+
+def period_frames(features: duckdb.DuckDBPyRelation) -> Iterator[pd.DataFrame]:
+    """The rows of `features` (a relation with `business_line` and `period_end_date`), one
+    frame per line and period end, in line and period order: one query per period, so that
+    neither DuckDB nor pandas holds every period at once. Rows without a line are left out,
+    as a group-by leaves them out."""
+    periods = (
+        features.filter("business_line is not null")
+        .select("business_line, period_end_date")
+        .distinct()
+        .order("business_line, period_end_date")
+        .fetchall()
+    )
+    for line, period_end in periods:
+        same = (duckdb.ColumnExpression("business_line") == duckdb.ConstantExpression(line)) & (
+            duckdb.ColumnExpression("period_end_date") == duckdb.ConstantExpression(period_end)
+        )
+        yield features.filter(same).order("customer_key").df()
 
 
 def _segment_period(

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import datetime as dt
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from hvc.segmentation import InsidersHistorySettings, match_segments, membership_history
+from helpers.segmentation_customers import BLOB_CONFIG, blob_customers
+from hvc.segmentation import (
+    PERIOD_SEGMENT_SCHEMA,
+    InsidersHistorySettings,
+    match_segments,
+    membership_history,
+    period_frames,
+    period_segments,
+    select_models,
+)
 
 ENDS = [dt.date(2011, month, 28) for month in range(1, 8)]
 
@@ -83,6 +93,9 @@ def test_customers_never_eligible_have_no_rows_and_rules_are_per_customer() -> N
     history = membership_history(frame, settings())
     assert set(history["customer_key"]) == {"d"}
     assert events(history, "d") == [("entered", True), ("stayed", True), ("stayed", True)]
+    # so the model may read only customers eligible at some period end
+    only_eligible = membership_history(frame[frame["customer_key"] == "d"], settings())
+    pd.testing.assert_frame_equal(history, only_eligible)
 
 
 def test_settings_reject_an_unknown_period() -> None:
@@ -115,3 +128,32 @@ def test_segment_ids_follow_the_groups_not_their_order_by_value() -> None:
     split = np.array([7] * 20 + [3] * 10 + [4] * 10 + [5] * 20)
     matched = match_segments(scaled, split, frame, previous)
     assert set(matched[40:]) == {1} and set(matched[:40]) == {2, 3, 4}
+
+
+def period_features() -> pd.DataFrame:
+    """Two lines at three period ends each, a line's customers growing over the periods."""
+    frames = []
+    for line, k, seed in (("retail", 3, 3), ("software", 4, 5)):
+        for number, end in enumerate(ENDS[:3]):
+            customers = blob_customers(k, n=300 + 150 * number, seed=seed + number, line=line)
+            frames.append(customers.assign(period_end_date=end).drop(columns="true_group"))
+    return pd.concat(frames, ignore_index=True).sort_values(
+        ["business_line", "period_end_date", "customer_key"], ignore_index=True
+    )
+
+
+def test_period_segments_read_a_period_at_a_time_are_the_segments_of_the_whole_frame() -> None:
+    """The model reads the features from the warehouse one period at a time: the segments are
+    those of the whole frame, whatever order the table holds its rows in."""
+    features = period_features()
+    latest = features[features["period_end_date"] == ENDS[2]]
+    selection = select_models(latest.drop(columns="period_end_date"), BLOB_CONFIG)
+    whole = period_segments(features, selection, BLOB_CONFIG)
+    assert whole.schema == PERIOD_SEGMENT_SCHEMA
+    assert whole.num_rows == len(features)
+    assert len(set(whole["segment_id"].to_pylist())) > 2
+    connection = duckdb.connect()
+    shuffled = features.sample(frac=1.0, random_state=7)  # noqa: F841 (read by DuckDB)
+    connection.execute("create table features as select * from shuffled")
+    frames = period_frames(connection.table("features"))
+    assert period_segments(frames, selection, BLOB_CONFIG).equals(whole)
