@@ -6,8 +6,11 @@ Within a tier, each macro-segment's KPIs are put on one scale (log1p, then z-sco
 loyalty, fewer days between and since purchases count as more loyal), clustered by KMeans
 into `levels` groups, and the groups are named by their mean score: `low`, `mid`, `high`. A tier
 with fewer than `min_tier_customers` customers, or whose KPIs do not vary, is one group,
-`all`. A segment reads `<tier> purchases, <level> <macro-segment>`, e.g. `2-3 purchases, high
-engagement`. So no customer of the 0 or 1 tier ever shares a segment with one of 4+.
+`all`. A tier larger than `fit_sample_size` is clustered on a deterministic random sample of
+that size and every customer takes the nearest centre: one score's three centres need no
+million customers to place, and the fit's time stays bounded. A segment reads
+`<tier> purchases, <level> <macro-segment>`, e.g. `2-3 purchases, high engagement`. So no
+customer of the 0 or 1 tier ever shares a segment with one of 4+.
 """
 
 from __future__ import annotations
@@ -59,7 +62,11 @@ def macro_scores(kpis: pd.DataFrame) -> pd.DataFrame:
 
 
 def macro_segments(
-    kpis: pd.DataFrame, min_tier_customers: int = 200, levels: int = 3, random_state: int = 42
+    kpis: pd.DataFrame,
+    min_tier_customers: int = 200,
+    levels: int = 3,
+    random_state: int = 42,
+    fit_sample_size: int | None = None,
 ) -> pd.DataFrame:
     """Every customer's purchase tier, macro-segment scores and the segment within each
     macro-segment (module docstring). Returns `MACRO_SEGMENT_COLUMNS`, ordered by key."""
@@ -74,20 +81,36 @@ def macro_segments(
                 rows = np.flatnonzero(kpis["purchase_tier"].to_numpy() == tier)
                 if len(rows) == 0:
                     continue
-                level = _levels(score[rows], min_tier_customers, levels, random_state)
+                level = _levels(
+                    score[rows], min_tier_customers, levels, random_state, fit_sample_size
+                )
                 segment[rows] = [f"{tier} purchases, {name} {macro}" for name in level]
             out[f"{macro}_segment"] = segment
     return out[MACRO_SEGMENT_COLUMNS]
 
 
-def _levels(score: np.ndarray, min_customers: int, levels: int, random_state: int) -> list[str]:
-    """Level names for one tier's scores: KMeans groups named by mean score."""
+def _levels(
+    score: np.ndarray,
+    min_customers: int,
+    levels: int,
+    random_state: int,
+    fit_sample_size: int | None = None,
+) -> list[str]:
+    """Level names for one tier's scores: KMeans groups (fitted on at most `fit_sample_size`
+    of them, drawn with `random_state`) named by mean score."""
     distinct = len(np.unique(score))
     k = min(levels, distinct)
     if len(score) < min_customers or k < 2:
         return ["all"] * len(score)
+    fitted = score
+    if fit_sample_size is not None and len(score) > fit_sample_size:
+        sample = np.random.default_rng(random_state).choice(len(score), fit_sample_size, False)
+        fitted = score[np.sort(sample)]
+        if len(np.unique(fitted)) < k:
+            fitted = score
     model = KMeans(n_clusters=k, n_init=10, random_state=random_state)
-    labels = model.fit_predict(score.reshape(-1, 1))
+    model.fit(fitted.reshape(-1, 1))
+    labels = model.predict(score.reshape(-1, 1))
     order = np.argsort(model.cluster_centers_.ravel())
     names = LEVEL_NAMES[k]
     rank = {int(label): names[position] for position, label in enumerate(order)}
