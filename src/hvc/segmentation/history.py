@@ -41,29 +41,6 @@ from hvc.settings import Settings, var
 
 PERIODS = ("month", "quarter")
 
-PERIOD_SEGMENT_COLUMNS = [
-    "customer_key",
-    "business_line",
-    "period_end_date",
-    "segment_id",
-    "is_eligible",
-    "net_revenue",
-    "adjusted_revenue",
-    "recency_days",
-]
-
-MEMBERSHIP_COLUMNS = [
-    "customer_key",
-    "business_line",
-    "period_end_date",
-    "segment_id",
-    "is_insider",
-    "event",
-    "reason",
-    "periods_out_of_segment",
-    "net_revenue",
-]
-
 #: The Arrow types of the two tables (dates as dates, whatever pandas made of them).
 PERIOD_SEGMENT_SCHEMA = pa.schema(
     [
@@ -90,6 +67,10 @@ MEMBERSHIP_SCHEMA = pa.schema(
         ("net_revenue", pa.float64()),
     ]
 )
+
+#: Their column names, in order.
+PERIOD_SEGMENT_COLUMNS = PERIOD_SEGMENT_SCHEMA.names
+MEMBERSHIP_COLUMNS = MEMBERSHIP_SCHEMA.names
 
 ENTERED, STAYED, REMOVED = "entered", "stayed", "removed"
 
