@@ -60,12 +60,15 @@ SELECTION_COLUMNS = [
 def silhouette_from_distances(distances: np.ndarray, labels: np.ndarray) -> float:
     """Mean silhouette from a precomputed distance matrix, as `sklearn.metrics.silhouette_score`
     (a customer alone in its segment scores 0); the distances are computed once for every
-    candidate. Each customer's distance to each segment is a plain row sum, not a matrix
+    candidate. Each customer's distance to each segment is a plain sum, not a matrix
     product: a BLAS product splits that long sum over as many threads as it is given, and a
-    dbt thread cannot always limit them, so its last bits changed from build to build."""
+    dbt thread cannot always limit them, so its last bits changed from build to build. The
+    matrix is symmetric, so the sums run down the segment's rows, which numpy reads whole:
+    gathering its columns instead took 4-7 times as long (0.2-0.5 s per candidate on 5,000
+    customers)."""
     _, codes = np.unique(labels, return_inverse=True)
     k = codes.max() + 1
-    sums = np.column_stack([distances[:, codes == c].sum(axis=1) for c in range(k)])
+    sums = np.column_stack([distances[codes == c].sum(axis=0) for c in range(k)])
     counts = np.bincount(codes, minlength=k).astype(float)
     own = sums[np.arange(len(codes)), codes]
     own_count = counts[codes]
