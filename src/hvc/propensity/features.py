@@ -311,6 +311,11 @@ def _category_values(values: pd.Series, name: str) -> pd.Series:
     """The levels of a categorical feature as text: text stripped, whole numbers as digits,
     booleans as `true` / `false`; empty values become None. Any other type is refused with
     the column's name (a date or a fraction is no level: bin it in the feature model)."""
+    if pd.api.types.infer_dtype(values, skipna=True) == "string":
+        # text, the usual column: stripped in one pass, not with a call per customer (which
+        # was a sixth of the License-3 model's time at 300 k customers)
+        stripped = values.astype("str").str.strip()
+        return stripped.where(stripped != "")
     objects = values.astype("object")
     objects = objects.where(objects.notna(), None)
     return objects.map(lambda value: _level(value, name))

@@ -68,6 +68,25 @@ def test_whole_numbers_and_booleans_are_levels_and_yes_no_is_reported_as_true() 
     assert design["industry=true"].sum() == (np.arange(400) % 3 != 0).sum()
 
 
+@pytest.mark.parametrize("dtype", ["str", "object"])
+def test_text_levels_are_stripped_and_blank_text_is_unknown(dtype) -> None:
+    facts = make_facts(400)
+    clean = facts["industry"].copy()
+    padded = facts["industry"].astype("object").copy()
+    padded[::2] = "  " + padded[::2] + "\t"
+    padded[1::10] = "   "
+    padded[3::10] = ""
+    facts["industry"] = padded.astype(dtype)
+    expected = clean.astype("object").copy()
+    expected[1::10] = None
+    expected[3::10] = None
+    design = CandidateFeatures(min_level_count=10, spec=SPEC).fit(facts).transform(facts)
+    facts["industry"] = expected
+    reference = CandidateFeatures(min_level_count=10, spec=SPEC).fit(facts).transform(facts)
+    assert design.equals(reference)
+    assert (design.loc[1::10, [c for c in design if c.startswith("industry=")]] == 0).all(None)
+
+
 def test_a_column_of_another_type_is_refused_with_its_name() -> None:
     facts = make_facts(50)
     facts["territory"] = 0.5
