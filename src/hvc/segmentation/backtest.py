@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Iterator
 
 import numpy as np
 import pandas as pd
@@ -51,7 +52,7 @@ BACKTEST_BOOTSTRAP_CAP = 100_000
 
 
 def backtest_insiders(
-    customers: pd.DataFrame, settings: SegmentationSettings
+    customers: pd.DataFrame | Iterable[pd.DataFrame], settings: SegmentationSettings
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Choose Insiders from the features at a cutoff and measure them on the revenue after it.
 
@@ -60,6 +61,9 @@ def backtest_insiders(
     customers : one row per customer with a purchase before the cutoff: the segmentation
         inputs measured at the cutoff, `future_net_revenue` (net revenue from the cutoff to
         the horizon end), `future_order_count`, `cutoff_date` and `horizon_end_date`.
+        Customers with a `cutoff_number` are backtested at each cutoff on its own (1: the
+        latest). Or frames of one cutoff each, the latest first (`hvc.relations.frames_by` on
+        `cutoff_number`), so that only one cutoff is held at a time.
     settings : the segmentation settings (the same as for the current segments).
 
     Returns
@@ -70,23 +74,15 @@ def backtest_insiders(
     number with the highest BG/NBD x Gamma-Gamma expected revenue over the horizon, fitted on
     the data before the cutoff, when `customers` carries the CLV inputs and the line can be
     fitted), `BACKTEST_COLUMNS`; and the model selection on the latest cutoff's data.
-    Customers with a `cutoff_number` are backtested at each cutoff on its own (1: the latest).
     """
-    numbers = customers["cutoff_number"] if "cutoff_number" in customers.columns else None
     rows: list[dict] = []
     latest = None
-    for _, at_cutoff in customers.groupby(
-        numbers if numbers is not None else np.zeros(len(customers)), sort=True
-    ):
-        selection, segments = segment_and_select(at_cutoff, settings)
+    for at_cutoff in _cutoffs(customers):
+        selection, cutoff_rows = _cutoff_backtest(at_cutoff, settings)
         latest = selection if latest is None else latest
-        merged = at_cutoff.merge(segments[["customer_key", "is_insider", "candidate_id"]])
-        for name, line in split_lines(merged):
-            line = line.sort_values("customer_key", kind="stable").reset_index(drop=True)
-            rows += _line_backtest(name, line, settings)
+        rows += cutoff_rows
     if latest is None:
-        latest, _ = segment_and_select(customers, settings)
-    selection = latest
+        latest, _ = segment_and_select(pd.DataFrame(columns=["business_line"]), settings)
     out = pd.DataFrame.from_records(rows, columns=BACKTEST_COLUMNS)
     types = dict.fromkeys(BACKTEST_COLUMNS, "float64") | {
         "business_line": "string",
@@ -98,7 +94,34 @@ def backtest_insiders(
         "selected_customers": "int64",
         "overlap_customers": "int64",
     }
-    return out.astype(types), selection
+    return out.astype(types), latest
+
+
+def _cutoffs(customers: pd.DataFrame | Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
+    """The customers of each cutoff, the latest first (a frame without `cutoff_number`: one)."""
+    if not isinstance(customers, pd.DataFrame):
+        yield from customers
+    elif "cutoff_number" not in customers.columns:
+        if len(customers):
+            yield customers
+    else:
+        for _, at_cutoff in customers.groupby("cutoff_number", sort=True):
+            yield at_cutoff
+
+
+def _cutoff_backtest(
+    at_cutoff: pd.DataFrame, settings: SegmentationSettings
+) -> tuple[pd.DataFrame, list[dict]]:
+    """The model selection and the backtest rows of one cutoff's customers (a function of its
+    own: what a cutoff builds is freed before the next is read)."""
+    selection, segments = segment_and_select(at_cutoff, settings)
+    merged = at_cutoff.merge(segments[["customer_key", "is_insider", "candidate_id"]])
+    del segments
+    rows = []
+    for name, line in split_lines(merged):
+        line = line.sort_values("customer_key", kind="stable").reset_index(drop=True)
+        rows += _line_backtest(name, line, settings)
+    return selection, rows
 
 
 def top_past_spenders(line: pd.DataFrame, count: int) -> np.ndarray:

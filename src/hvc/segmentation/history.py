@@ -32,6 +32,7 @@ import pyarrow as pa
 from scipy.optimize import linear_sum_assignment
 from threadpoolctl import threadpool_limits
 
+from hvc.relations import frames_by
 from hvc.segmentation.candidates import Candidate, refit
 from hvc.segmentation.features import VALUE_COLUMN, prepare_line
 from hvc.segmentation.labels import insider_flags, order_segments
@@ -161,21 +162,10 @@ def period_segments(
 
 def period_frames(features: duckdb.DuckDBPyRelation) -> Iterator[pd.DataFrame]:
     """The rows of `features` (a relation with `business_line` and `period_end_date`), one
-    frame per line and period end, in line and period order: one query per period, so that
-    neither DuckDB nor pandas holds every period at once. Rows without a line are left out,
-    as a group-by leaves them out."""
-    periods = (
-        features.filter("business_line is not null")
-        .select("business_line, period_end_date")
-        .distinct()
-        .order("business_line, period_end_date")
-        .fetchall()
-    )
-    for line, period_end in periods:
-        same = (duckdb.ColumnExpression("business_line") == duckdb.ConstantExpression(line)) & (
-            duckdb.ColumnExpression("period_end_date") == duckdb.ConstantExpression(period_end)
-        )
-        yield features.filter(same).order("customer_key").df()
+    frame per line and period end, in line and period order, each ordered by customer key
+    (`hvc.relations.frames_by`): neither DuckDB nor pandas holds every period at once. Rows
+    without a line are left out, as a group-by leaves them out."""
+    return frames_by(features, ["business_line", "period_end_date"])
 
 
 def _segment_period(

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import math
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
 from helpers.segmentation_customers import BLOB_CONFIG, blob_customers
+from hvc.relations import frames_by
 from hvc.segmentation import BACKTEST_COLUMNS, INPUT_COLUMNS, backtest_insiders
 
 
@@ -79,7 +81,14 @@ def test_each_cutoff_is_backtested_and_the_predicted_value_list_ranks_by_clv() -
             future_net_revenue=np.round(rng.poisson(rate * 91) * 100.0, 2),
         )
         frames.append(frame)
-    backtest, _ = backtest_insiders(pd.concat(frames, ignore_index=True), BLOB_CONFIG)
+    whole = pd.concat(frames, ignore_index=True)
+    backtest, _ = backtest_insiders(whole, BLOB_CONFIG)
+    # the model reads a cutoff at a time from the warehouse, in whatever order it holds them
+    connection = duckdb.connect()
+    shuffled = whole.sample(frac=1.0, random_state=3)  # noqa: F841 (read by DuckDB)
+    connection.execute("create table customers as select * from shuffled")
+    cutoffs = frames_by(connection.table("customers"), ["cutoff_number"])
+    pd.testing.assert_frame_equal(backtest_insiders(cutoffs, BLOB_CONFIG)[0], backtest)
     assert sorted(backtest["cutoff_date"].dt.strftime("%Y-%m-%d").unique()) == [
         "2011-06-12",
         "2011-09-10",

@@ -1,0 +1,28 @@
+"""Reading a DuckDB relation a group at a time, for Python models whose input is too large to
+hold whole (tens of millions of rows at 1 M customers) but whose work is per group."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+
+import duckdb
+import pandas as pd
+
+
+def frames_by(
+    relation: duckdb.DuckDBPyRelation, keys: Sequence[str], order: str = "customer_key"
+) -> Iterator[pd.DataFrame]:
+    """The rows of `relation`, one frame per distinct value of `keys` in their order, each frame
+    ordered by `order`: one query per group, so that neither DuckDB nor pandas holds every group
+    at once. Rows with a null key are left out, as a group-by of pandas leaves them out. The
+    values go into the filter as DuckDB expressions, never as SQL text."""
+    present = " and ".join(f"{key} is not null" for key in keys)
+    groups = (
+        relation.filter(present).select(", ".join(keys)).distinct().order(", ".join(keys))
+    ).fetchall()
+    for values in groups:
+        same = None
+        for key, value in zip(keys, values, strict=True):
+            equal = duckdb.ColumnExpression(key) == duckdb.ConstantExpression(value)
+            same = equal if same is None else same & equal
+        yield relation.filter(same).order(order).df()
