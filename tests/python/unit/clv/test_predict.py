@@ -124,10 +124,23 @@ def test_forecast_totals_add_up_to_the_customer_expectations(
             gg.params, sample["frequency"], sample["mean_repeat_purchase_amount"]
         )
 
+    def purchases(days: int) -> pd.Series:
+        return clv.expected_purchases(
+            bg.params, days, sample["frequency"], sample["recency_days"], sample["age_days"]
+        )
+
     before = (first_day - pd.Timedelta(days=1) - end).days
     assert total.sum() == pytest.approx(
         per_customer((last_day - end).days).sum() - per_customer(before).sum()
     )
+    # and each segment's, of its own customers
+    revenue = np.asarray(per_customer((last_day - end).days) - per_customer(before))
+    bought = np.asarray(purchases((last_day - end).days) - purchases(before))
+    insiders = (sample["frequency"] >= 3).to_numpy()
+    for segment, members in (("Insiders", insiders), ("Other customers", ~insiders)):
+        rows = by.loc[segment]
+        assert rows["expected_revenue"].sum() == pytest.approx(revenue[members].sum())
+        assert rows["expected_purchases"].sum() == pytest.approx(bought[members].sum())
     assert (forecast["expected_revenue_lower"] <= forecast["expected_revenue"]).all()
     assert (forecast["expected_revenue"] <= forecast["expected_revenue_upper"]).all()
     assert forecast["period_start_date"].iloc[0] == first_day.date()
