@@ -16,13 +16,14 @@ def frames_by(
     ordered by `order`: one query per group, so that neither DuckDB nor pandas holds every group
     at once. Rows with a null key are left out, as a group-by of pandas leaves them out. The
     values go into the filter as DuckDB expressions, never as SQL text."""
-    present = " and ".join(f"{key} is not null" for key in keys)
-    groups = (
-        relation.filter(present).select(", ".join(keys)).distinct().order(", ".join(keys))
-    ).fetchall()
+    columns = [duckdb.ColumnExpression(key) for key in keys]
+    present = columns[0].isnotnull()
+    for column in columns[1:]:
+        present = present & column.isnotnull()
+    groups = relation.filter(present).select(*columns).distinct().order(", ".join(keys)).fetchall()
     for values in groups:
         same = None
-        for key, value in zip(keys, values, strict=True):
-            equal = duckdb.ColumnExpression(key) == duckdb.ConstantExpression(value)
+        for column, value in zip(columns, values, strict=True):
+            equal = column == duckdb.ConstantExpression(value)
             same = equal if same is None else same & equal
         yield relation.filter(same).order(order).df()
