@@ -3,7 +3,7 @@ hold whole (tens of millions of rows at 1 M customers) but whose work is per gro
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 import duckdb
 import pandas as pd
@@ -27,3 +27,16 @@ def frames_by(
             equal = column == duckdb.ConstantExpression(value)
             same = equal if same is None else same & equal
         yield relation.filter(same).order(order).df()
+
+
+def groups_of(
+    rows: pd.DataFrame | Iterable[pd.DataFrame], keys: Sequence[str]
+) -> Iterator[pd.DataFrame]:
+    """One frame per distinct value of `keys` in their order, from a whole frame (grouped here;
+    rows with a null key left out) or from frames already one per group (`frames_by`'s,
+    passed through): the functions that take either read their input through this."""
+    if isinstance(rows, pd.DataFrame):
+        for _, group in rows.groupby(list(keys), sort=True):
+            yield group
+    else:
+        yield from rows

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from hvc import clv
+from hvc.relations import groups_of
 from hvc.segmentation.comparison import _ratio, compare_revenue
 from hvc.segmentation.features import split_lines
 from hvc.segmentation.segments import segment_and_select
@@ -99,14 +100,11 @@ def backtest_insiders(
 
 def _cutoffs(customers: pd.DataFrame | Iterable[pd.DataFrame]) -> Iterator[pd.DataFrame]:
     """The customers of each cutoff, the latest first (a frame without `cutoff_number`: one)."""
-    if not isinstance(customers, pd.DataFrame):
-        yield from customers
-    elif "cutoff_number" not in customers.columns:
+    if isinstance(customers, pd.DataFrame) and "cutoff_number" not in customers.columns:
         if len(customers):
             yield customers
     else:
-        for _, at_cutoff in customers.groupby("cutoff_number", sort=True):
-            yield at_cutoff
+        yield from groups_of(customers, ["cutoff_number"])
 
 
 def _cutoff_backtest(

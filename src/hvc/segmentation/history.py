@@ -32,7 +32,7 @@ import pyarrow as pa
 from scipy.optimize import linear_sum_assignment
 from threadpoolctl import threadpool_limits
 
-from hvc.relations import frames_by
+from hvc.relations import frames_by, groups_of
 from hvc.segmentation.candidates import Candidate, refit
 from hvc.segmentation.features import VALUE_COLUMN, prepare_line
 from hvc.segmentation.labels import insider_flags, order_segments
@@ -134,15 +134,11 @@ def period_segments(
     -------
     Arrow table of `PERIOD_SEGMENT_SCHEMA`, ordered by line, period end and customer.
     """
-    if isinstance(features, pd.DataFrame):
-        features = (
-            rows for _, rows in features.groupby(["business_line", "period_end_date"], sort=True)
-        )
     tables = []
     line_name, candidate = None, None
     previous: pd.Series | None = None
     with threadpool_limits(limits=1):
-        for rows in features:
+        for rows in groups_of(features, ["business_line", "period_end_date"]):
             if rows.empty:
                 continue
             if rows["business_line"].iloc[0] != line_name:
