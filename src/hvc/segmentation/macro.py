@@ -73,18 +73,22 @@ def macro_segments(
     kpis = kpis.sort_values("customer_key", kind="stable").reset_index(drop=True)
     scores = macro_scores(kpis)
     out = kpis[["customer_key", "business_line", "purchase_tier"]].join(scores)
+    tier_of_row = kpis["purchase_tier"].to_numpy()
+    tier_rows = {tier: np.flatnonzero(tier_of_row == tier) for tier in TIERS}
     with threadpool_limits(limits=1):
         for macro in MACRO_KPIS:
             score = scores[f"{macro}_score"].to_numpy()
             segment = np.empty(len(kpis), dtype=object)
-            for tier in TIERS:
-                rows = np.flatnonzero(kpis["purchase_tier"].to_numpy() == tier)
+            for tier, rows in tier_rows.items():
                 if len(rows) == 0:
                     continue
-                level = _levels(
+                names, level = _levels(
                     score[rows], min_tier_customers, levels, random_state, fit_sample_size
                 )
-                segment[rows] = [f"{tier} purchases, {name} {macro}" for name in level]
+                # one string per segment, which its customers share: a string per customer
+                # was a Python object each, 14 M of them at 1 M customers
+                labels = np.array([f"{tier} purchases, {name} {macro}" for name in names], object)
+                segment[rows] = labels[level]
             out[f"{macro}_segment"] = segment
     return out[MACRO_SEGMENT_COLUMNS]
 
@@ -95,13 +99,14 @@ def _levels(
     levels: int,
     random_state: int,
     fit_sample_size: int | None = None,
-) -> list[str]:
-    """Level names for one tier's scores: KMeans groups (fitted on at most `fit_sample_size`
-    of them, drawn with `random_state`) named by mean score."""
+) -> tuple[tuple[str, ...], np.ndarray]:
+    """The level names of one tier's scores and each score's level (an index into them):
+    KMeans groups (fitted on at most `fit_sample_size` of them, drawn with `random_state`)
+    named by mean score."""
     distinct = len(np.unique(score))
     k = min(levels, distinct)
     if len(score) < min_customers or k < 2:
-        return ["all"] * len(score)
+        return LEVEL_NAMES[1], np.zeros(len(score), dtype=np.intp)
     fitted = score
     if fit_sample_size is not None and len(score) > fit_sample_size:
         sample = np.random.default_rng(random_state).choice(len(score), fit_sample_size, False)
@@ -111,7 +116,7 @@ def _levels(
     model = KMeans(n_clusters=k, n_init=10, random_state=random_state)
     model.fit(fitted.reshape(-1, 1))
     labels = model.predict(score.reshape(-1, 1))
-    order = np.argsort(model.cluster_centers_.ravel())
-    names = LEVEL_NAMES[k]
-    rank = {int(label): names[position] for position, label in enumerate(order)}
-    return [rank[int(label)] for label in labels]
+    # a label's level is its centre's place in score order
+    place = np.empty(k, dtype=np.intp)
+    place[np.argsort(model.cluster_centers_.ravel())] = np.arange(k)
+    return LEVEL_NAMES[k], place[labels]
