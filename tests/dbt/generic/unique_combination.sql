@@ -1,11 +1,11 @@
-{#- Fails for every combination of `columns` that occurs more than once. -#}
+{#- Fails for every combination of `columns` that occurs more than once (nulls count as
+    equal, as in a group by). -#}
 {% test unique_combination(model, columns) %}
 
-select
-    {{ columns | join(', ') }},
-    count(*) as occurrences
-from {{ model }}
-group by {{ columns | join(', ') }}
-having count(*) > 1
+{%- set named = {} -%}
+{%- for column in columns -%}
+    {%- do named.update({column: column}) -%}
+{%- endfor -%}
+{{ repeated_combinations(model, named) }}
 
 {% endtest %}
