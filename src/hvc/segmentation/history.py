@@ -35,7 +35,7 @@ from threadpoolctl import threadpool_limits
 from hvc.relations import frames_by, groups_of
 from hvc.segmentation.candidates import Candidate, refit
 from hvc.segmentation.features import VALUE_COLUMN, prepare_line
-from hvc.segmentation.labels import insider_flags, order_segments
+from hvc.segmentation.labels import insider_flags, map_labels, order_segments
 from hvc.segmentation.selection import chosen_candidate
 from hvc.segmentation.settings import SegmentationSettings
 from hvc.settings import Settings, var
@@ -214,7 +214,7 @@ def match_segments(
     """
     by_value = order_segments(frame[VALUE_COLUMN].astype(float).to_numpy(), labels)
     if previous is None or previous.empty:
-        return np.array([by_value[label] for label in labels], dtype=np.int64)
+        return map_labels(labels, by_value)
     top = next(label for label, rank in by_value.items() if rank == 1)
     clusters = np.array([label for label in np.unique(labels) if label != top])
     before = previous.reindex(frame["customer_key"].astype(str).to_numpy()).to_numpy()
@@ -238,7 +238,7 @@ def match_segments(
                 next_id += 1
             mapping[int(label)] = next_id
             used.add(next_id)
-    return np.array([mapping[int(label)] for label in labels], dtype=np.int64)
+    return map_labels(labels, mapping)
 
 
 def membership_history(segments: pd.DataFrame, settings: InsidersHistorySettings) -> pd.DataFrame:

@@ -25,6 +25,13 @@ def order_segments(values: np.ndarray, labels: np.ndarray) -> dict[int, int]:
     return {key[3]: rank for rank, key in enumerate(sorted(keys), start=1)}
 
 
+def map_labels(labels: np.ndarray, mapping: dict[int, int]) -> np.ndarray:
+    """Each raw label's value in `mapping` (int64): one lookup per distinct label, not one per
+    customer."""
+    distinct, inverse = np.unique(labels, return_inverse=True)
+    return np.array([mapping[int(label)] for label in distinct], dtype=np.int64)[inverse]
+
+
 def name_segments(frame: pd.DataFrame, segment_ids: np.ndarray, top_is_insiders: bool) -> dict:
     """Name each segment from its profile against the rest of its business line.
 
@@ -115,7 +122,7 @@ def label_line(
     else:
         labels, probability, distance = segmenter.assign(line.spaces[candidate.space])
         mapping = order_segments(frame[VALUE_COLUMN].astype(float).to_numpy(), labels)
-        segment_ids = np.array([mapping[label] for label in labels], dtype=np.int64)
+        segment_ids = map_labels(labels, mapping)
         top_is_insiders = settings.insiders_rule == "top_segment"
         names = name_segments(frame, segment_ids, top_is_insiders)
         candidate_id = candidate.candidate_id

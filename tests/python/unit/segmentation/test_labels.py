@@ -14,6 +14,7 @@ from hvc.segmentation import (
     name_segments,
     segment_and_select,
 )
+from hvc.segmentation.labels import map_labels
 
 
 def test_segments_are_numbered_by_value_and_segment_one_is_the_insiders() -> None:
@@ -60,3 +61,12 @@ def test_segment_names_come_from_profiles_and_repeat_names_are_numbered() -> Non
     assert names[3] == "Cooling one-time buyers, mid spend 2"
     assert names[4] == "Lapsed one-time buyers, low spend"
     assert name_segments(frame, ids, top_is_insiders=False)[1] == "Active regulars, high spend"
+
+
+def test_labels_map_per_customer_in_their_order() -> None:
+    mapping = {0: 2, 1: 3, 7: 1}
+    labels = np.array([7, 1, 7, 0, 1], dtype=np.int32)
+    mapped = map_labels(labels, mapping)
+    assert mapped.dtype == np.int64
+    assert mapped.tolist() == [1, 3, 1, 2, 3]
+    assert map_labels(np.array([], dtype=np.int64), mapping).tolist() == []
