@@ -5,7 +5,7 @@
 {% test unique(model, column_name) %}
 
 {{ repeated_combinations(
-    model, {'unique_field': column_name}, 'n_records', column_name ~ ' is not null'
+    model, {'unique_field': column_name}, 'n_records', '(' ~ column_name ~ ') is not null'
 ) }}
 
 {% endtest %}
