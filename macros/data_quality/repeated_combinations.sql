@@ -8,12 +8,13 @@
     table without repeats is read once: the second read has no hash to look for.
 -#}
 {% macro repeated_combinations(model, columns, count_name='occurrences', where=none) -%}
-    {%- set expressions = columns.values() | list -%}
+    {%- set values = columns.values() | join(', ') -%}
+    {%- set combination_hash = 'hash(' ~ values ~ ')' -%}
     {%- set filter = 'where ' ~ where if where else '' -%}
 with
 
 repeated_hashes as (
-    select hash({{ expressions | join(', ') }}) as combination_hash
+    select {{ combination_hash }} as combination_hash
     from {{ model }}
     {{ filter }}
     group by combination_hash
@@ -27,10 +28,10 @@ select
     count(*) as {{ count_name }}
 from {{ model }}
 where
-    hash({{ expressions | join(', ') }}) in (select combination_hash from repeated_hashes)
+    {{ combination_hash }} in (select combination_hash from repeated_hashes)
     {%- if where %}
     and ({{ where }})
     {%- endif %}
-group by {{ expressions | join(', ') }}
+group by {{ values }}
 having count(*) > 1
 {%- endmacro %}
