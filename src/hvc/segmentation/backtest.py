@@ -258,14 +258,20 @@ def _bootstrap_intervals(
         base = np.arange(len(future))
         if len(base) > BACKTEST_BOOTSTRAP_CAP:
             base = np.sort(rng.choice(base, BACKTEST_BOOTSTRAP_CAP, replace=False))
+        # the subsample's values side by side before resampling: each draw then gathers from
+        # arrays the size of the subsample, not of the population (at 1 M customers the
+        # scattered reads from the full arrays took 2.5 times as long; same values, same sums)
+        kept = future[base]
+        kept_flags = [flags[base] for flags, _ in selections]
+        kept_contributions = [None if c is None else c[base] for c in contributions]
         for draw in draws:
-            index = base[rng.integers(0, len(base), len(base))]
-            resampled = future[index]
+            index = rng.integers(0, len(base), len(base))
+            resampled = kept[index]
             total = resampled.sum()
             if not total:
                 continue
-            for k, ((flags, _), contribution) in enumerate(
-                zip(selections, contributions, strict=True)
+            for k, (flags, contribution) in enumerate(
+                zip(kept_flags, kept_contributions, strict=True)
             ):
                 draw[2 * k] = resampled[flags[index]].sum() / total
                 if contribution is not None:

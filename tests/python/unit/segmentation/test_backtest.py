@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 
 import duckdb
@@ -12,6 +13,7 @@ import pytest
 from helpers.segmentation_customers import BLOB_CONFIG, blob_customers
 from hvc.relations import frames_by
 from hvc.segmentation import BACKTEST_COLUMNS, INPUT_COLUMNS, backtest_insiders
+from hvc.segmentation import backtest as backtest_module
 
 
 def backtest_frame(n: int = 1500, seed: int = 8) -> pd.DataFrame:
@@ -99,3 +101,31 @@ def test_each_cutoff_is_backtested_and_the_predicted_value_list_ranks_by_clv() -
         chosen = rows.loc["predicted_value"]
         assert chosen["selected_customers"] == rows.loc["segment_insiders", "selected_customers"]
         assert chosen["share_difference_ci_lower"] > 0, chosen
+
+
+def test_bootstrap_of_a_subsampled_population_resamples_the_subsample(monkeypatch) -> None:
+    """Above the cap, each draw resamples the fixed subsample: the interval equals the one
+    computed by hand from the same random numbers (the subsample first, then the draws)."""
+    monkeypatch.setattr(backtest_module, "BACKTEST_BOOTSTRAP_CAP", 300)
+    rng = np.random.default_rng(3)
+    n = 1000
+    future = rng.gamma(0.5, 100.0, n)
+    flags = rng.random(n) < 0.2
+    baseline = rng.random(n) < 0.2
+    settings = dataclasses.replace(BLOB_CONFIG, bootstrap_resamples=200)
+    [(share, difference)] = backtest_module._bootstrap_intervals(
+        future, [(flags, baseline)], settings
+    )
+
+    draws = np.random.default_rng(settings.random_state)
+    base = np.sort(draws.choice(np.arange(n), 300, replace=False))
+    shares, differences = [], []
+    for _ in range(200):
+        index = base[draws.integers(0, 300, 300)]
+        total = future[index].sum()
+        shares.append(future[index][flags[index]].sum() / total)
+        differences.append((future[index] * (flags[index] * 1.0 - baseline[index])).sum() / total)
+    assert share == pytest.approx(tuple(np.percentile(shares, [2.5, 97.5])), rel=1e-12)
+    assert (difference["share_difference_ci_lower"], difference["share_difference_ci_upper"]) == (
+        pytest.approx(tuple(np.percentile(differences, [2.5, 97.5])), rel=1e-12)
+    )
