@@ -6,10 +6,12 @@
     the as-of time), the segmentation backtest (at its cutoff) and the propensity features (at
     each customer's own cutoff) all read it.
 
-    cutoffs         a relation in scope (a CTE name) with `cutoff_at`, and `customer_key` too
-                    when `per_customer`: then each customer is measured at its own cutoff and
-                    every row of `cutoffs` gets a row; otherwise every customer with an order
-                    before a cutoff gets one for it (or, without 'orders', with any fact).
+    cutoffs         a relation in scope (a CTE name) with `customer_number`, `customer_key` and
+                    `cutoff_at`: each customer is measured at its own cutoff (or cutoffs), and
+                    every row of `cutoffs` gets a row. The facts are joined and grouped on the
+                    customer's number (an integer, keyed_records), not on the 32-character key:
+                    at 1 M customers the period features took 24 s on numbers against 44 s on
+                    keys.
     measures        which groups of columns to compute (only their facts are read):
                     'orders' (purchases, money, products, first and last purchase, tenure,
                     recency, license group, business line, average order value, purchase
@@ -20,7 +22,7 @@
                     see its own day); true: facts at or before it (value measured "as of" the
                     latest event includes that event).
 -#}
-{% macro customer_activity(cutoffs, measures, through_cutoff=false, per_customer=false) -%}
+{% macro customer_activity(cutoffs, measures, through_cutoff=false) -%}
     {%- set before = '<=' if through_cutoff else '<' -%}
     {%- set unknown = measures | reject('in', ['orders', 'support', 'email', 'web', 'social'])
         | list -%}
@@ -29,9 +31,7 @@
             "customer_activity: unknown measures " ~ unknown
             ~ "; choose among orders, support, email, web, social") }}
     {%- endif -%}
-    {%- set same_customer -%}
-        {%- if per_customer %} and facts.customer_key = cutoffs.customer_key{% endif -%}
-    {%- endset -%}
+    {%- set same_customer = ' and facts.customer_number = cutoffs.customer_number' -%}
 with
 
 {% if 'orders' in measures -%}
@@ -39,7 +39,7 @@ with
 -- before a cutoff counts the active months without a distinct count per cutoff and customer
 flagged_orders as (
     select
-        customer_key,
+        customer_number,
         source_name,
         ordered_at,
         is_return,
@@ -49,7 +49,7 @@ flagged_orders as (
         net_amount,
         highest_license_tier,
         not is_return and row_number() over (
-            partition by customer_key, is_return, {{ dbt.date_trunc('month', 'ordered_at') }}
+            partition by customer_number, is_return, {{ dbt.date_trunc('month', 'ordered_at') }}
             order by ordered_at
         ) = 1 as opens_month
     from {{ ref('int_sales__orders') }}
@@ -58,7 +58,7 @@ flagged_orders as (
 orders_before as (
     select
         cutoffs.cutoff_at,
-        facts.customer_key,
+        facts.customer_number,
         facts.source_name,
         facts.ordered_at,
         facts.is_return,
@@ -76,7 +76,7 @@ orders_before as (
 order_totals as (
     select
         cutoff_at,
-        customer_key,
+        customer_number,
         count(*) filter (where not is_return) as order_count,
         count(*) filter (where is_return) as return_count,
         -- a refunded payment or a return invoice: money went back
@@ -94,41 +94,41 @@ order_totals as (
         -- the software shop's orders make a software customer; the others are the retailer's
         {{ business_line('source_name') }} as business_line
     from orders_before
-    group by cutoff_at, customer_key
+    group by cutoff_at, customer_number
 ),
 
 -- the distinct products a customer bought before a cutoff are those first bought before it:
 -- the first purchases are counted once per moment, not deduplicated again for every cutoff
 product_first_purchases as (
     select
-        customer_key,
+        customer_number,
         -- ids are per shop: a product is the line's source and its id
         source_name,
         product_id,
         min(ordered_at) as first_ordered_at
     from {{ ref('int_sales__order_lines_classified') }}
     where exclusion_reason is null and not is_return and product_id is not null
-    group by customer_key, source_name, product_id
+    group by customer_number, source_name, product_id
 ),
 
 new_products as (
     select
-        customer_key,
+        customer_number,
         first_ordered_at,
         count(*) as new_product_count
     from product_first_purchases
-    group by customer_key, first_ordered_at
+    group by customer_number, first_ordered_at
 ),
 
 products as (
     select
         cutoffs.cutoff_at,
-        facts.customer_key,
+        facts.customer_number,
         cast(sum(facts.new_product_count) as bigint) as distinct_product_count
     from new_products as facts
     inner join {{ cutoffs }} as cutoffs
         on facts.first_ordered_at {{ before }} cutoffs.cutoff_at{{ same_customer }}
-    group by cutoffs.cutoff_at, facts.customer_key
+    group by cutoffs.cutoff_at, facts.customer_number
 ),
 
 {% endif -%}
@@ -136,7 +136,7 @@ products as (
 tickets_before as (
     select
         cutoffs.cutoff_at,
-        facts.customer_key,
+        facts.customer_number,
         facts.source_name,
         -- open at the cutoff: not closed by then
         coalesce(facts.closed_at > cutoffs.cutoff_at, true) as is_open,
@@ -151,7 +151,7 @@ tickets_before as (
 support_totals as (
     select
         cutoff_at,
-        customer_key,
+        customer_number,
         count(*) as ticket_count,
         count(*) filter (where source_name = 'intercom') as chat_count,
         count(*) filter (where is_open) as open_ticket_count,
@@ -159,7 +159,7 @@ support_totals as (
         -- tickets always give the same total
         cast(sum(cast(open_days as decimal(18, 9))) as double) as ticket_open_days
     from tickets_before
-    group by cutoff_at, customer_key
+    group by cutoff_at, customer_number
 ),
 
 {% endif -%}
@@ -167,14 +167,14 @@ support_totals as (
 email_totals as (
     select
         cutoffs.cutoff_at,
-        facts.customer_key,
+        facts.customer_number,
         count(*) filter (where facts.event_type = 'received_email') as email_received_count,
         count(*) filter (where facts.event_type = 'opened_email') as email_open_count,
         count(*) filter (where facts.event_type = 'clicked_email') as email_click_count
     from {{ ref('int_engagement__email_events') }} as facts
     inner join {{ cutoffs }} as cutoffs
         on facts.occurred_at {{ before }} cutoffs.cutoff_at{{ same_customer }}
-    group by cutoffs.cutoff_at, facts.customer_key
+    group by cutoffs.cutoff_at, facts.customer_number
 ),
 
 {% endif -%}
@@ -182,14 +182,14 @@ email_totals as (
 web_totals as (
     select
         cutoffs.cutoff_at,
-        facts.customer_key,
+        facts.customer_number,
         -- a GA session id is unique within one browser (user_pseudo_id) only
         count(distinct facts.user_pseudo_id || ':' || facts.session_id) as web_session_count,
         count(*) filter (where facts.event_name = 'page_view') as page_view_count
     from {{ ref('int_engagement__web_events') }} as facts
     inner join {{ cutoffs }} as cutoffs
         on facts.event_at {{ before }} cutoffs.cutoff_at{{ same_customer }}
-    group by cutoffs.cutoff_at, facts.customer_key
+    group by cutoffs.cutoff_at, facts.customer_number
 ),
 
 {% endif -%}
@@ -197,7 +197,7 @@ web_totals as (
 social_totals as (
     select
         cutoffs.cutoff_at,
-        facts.customer_key,
+        facts.customer_number,
         sum(
             coalesce(facts.facebook_impressions, 0)
             + coalesce(facts.instagram_impressions, 0)
@@ -207,7 +207,7 @@ social_totals as (
     inner join {{ cutoffs }} as cutoffs
         on cast(facts.month_start_date as timestamp) {{ before }} cutoffs.cutoff_at
         {{- same_customer }}
-    group by cutoffs.cutoff_at, facts.customer_key
+    group by cutoffs.cutoff_at, facts.customer_number
 ),
 
 {% endif -%}
@@ -215,33 +215,20 @@ social_totals as (
     'orders': 'order_totals', 'support': 'support_totals', 'email': 'email_totals',
     'web': 'web_totals', 'social': 'social_totals',
 } -%}
+-- one row per cutoff and customer of `cutoffs` (a repeated row counts once)
 population as (
-    {%- if per_customer %}
-    select distinct
+    select
         cutoff_at,
-        customer_key
+        customer_number,
+        any_value(customer_key) as customer_key
     from {{ cutoffs }}
-    {%- elif 'orders' in measures %}
-    select
-        cutoff_at,
-        customer_key
-    from order_totals
-    {%- else %}
-    {%- for measure in measures %}
-    select
-        cutoff_at,
-        customer_key
-    from {{ groups[measure] }}
-    {%- if not loop.last %}
-    union
-    {%- endif %}
-    {%- endfor %}
-    {%- endif %}
+    group by cutoff_at, customer_number
 ),
 
 final as (
     select
         population.cutoff_at,
+        population.customer_number,
         population.customer_key
         {%- if 'orders' in measures %},
         coalesce(order_totals.order_count, 0) as order_count,
@@ -324,17 +311,17 @@ final as (
     left join order_totals
         on
             population.cutoff_at = order_totals.cutoff_at
-            and population.customer_key = order_totals.customer_key
+            and population.customer_number = order_totals.customer_number
     left join products
         on
             population.cutoff_at = products.cutoff_at
-            and population.customer_key = products.customer_key
+            and population.customer_number = products.customer_number
     {%- endif %}
     {%- for measure in measures if measure != 'orders' %}
     left join {{ groups[measure] }}
         on
             population.cutoff_at = {{ groups[measure] }}.cutoff_at
-            and population.customer_key = {{ groups[measure] }}.customer_key
+            and population.customer_number = {{ groups[measure] }}.customer_number
     {%- endfor %}
 )
 

@@ -1,6 +1,9 @@
 {#-
     A raw table's staged records with their customer: `columns` of the table's staging model
-    (its registry entry names the model) and `customer_key`. Each staged row's identity group
+    (its registry entry names the model), `customer_key` and `customer_number` (the customer's
+    integer in key order, int_identity__node_customers: models downstream join and group on it
+    rather than on the 32-character key; at 1 M customers the period features took 24 s on
+    numbers against 44 s on keys). Each staged row's identity group
     key is computed on the row itself (identity_group_key, as int_identity__source_records
     does) and joined to its group's customer in int_identity__group_customers: one join on an
     integer, where going through the per-record view int_identity__record_customers would join
@@ -16,7 +19,8 @@
         {%- for column in columns %}
         staged.{{ column }},
         {%- endfor %}
-        group_customers.customer_key
+        group_customers.customer_key,
+        group_customers.customer_number
     from (
         select
             *,
@@ -43,6 +47,9 @@
     one group, as in a build.
 -#}
 {% macro group_customers_fixture(records) -%}
+    {#- customers numbered 1 .. n in key order, as int_identity__node_customers numbers them -#}
+    {%- set keys = records | map(attribute='customer_key') | reject('none') | unique | sort
+        | list -%}
     {%- for record in records %}
         {%- set entry = registry_table(record.source, record.table) %}
         {%- set values = [] %}
@@ -52,7 +59,11 @@
     select
         {{ identity_group_key(entry, values) }} as identity_group_key,
         {{ sql_string(record.customer_key) }} as customer_key,
-        {{ loop.index }}::bigint as customer_number,
+        {%- if record.customer_key is none %}
+        null::bigint as customer_number,
+        {%- else %}
+        {{ keys.index(record.customer_key) + 1 }}::bigint as customer_number,
+        {%- endif %}
         'unit_test' as matched_on,
         1::bigint as customer_key_count,
         null::varchar as unresolved_reason

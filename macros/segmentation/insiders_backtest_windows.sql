@@ -1,7 +1,8 @@
 {#-
     The Insiders backtest's windows: one row per customer and cutoff (`customer_key`,
-    `cutoff_number`, `cutoff_at`, `horizon_end_at`: exclusive, the midnight after the
-    horizon's last day), from a relation with `customer_key` and `as_of_at`. Without the date
+    `customer_number`, `cutoff_number`, `cutoff_at`, `horizon_end_at`: exclusive, the midnight
+    after the horizon's last day), from a relation with `customer_key`, `customer_number` and
+    `as_of_at`. Without the date
     vars, var `segmentation_backtest_cutoffs` cutoffs, each var
     `segmentation_backtest_horizon_days` days before the previous one: cutoff 1 is that many
     days before the as-of day of the customer's business line and its horizon ends on that
@@ -17,6 +18,7 @@
     {%- set cutoffs = 1 if cutoff_date else number_var('segmentation_backtest_cutoffs') | int -%}
     select
         windows.customer_key,
+        windows.customer_number,
         windows.cutoff_number,
         {% if cutoff_date -%}
             cast({{ cutoff_date }} as timestamp)
@@ -47,6 +49,7 @@
     from (
         select
             {{ customer_as_of }}.customer_key,
+            {{ customer_as_of }}.customer_number,
             {{ customer_as_of }}.as_of_at,
             unnest(generate_series(1, {{ cutoffs }})) as cutoff_number
         from {{ customer_as_of }}

@@ -17,6 +17,7 @@ purchase_days as (
 customer_as_of as (
     select
         customer_key,
+        customer_number,
         as_of_at
     from {{ ref('int_value__customer_as_of') }}
 ),

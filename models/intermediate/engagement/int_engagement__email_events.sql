@@ -9,6 +9,7 @@ final as (
     select
         event_id,
         customer_key,
+        customer_number,
         event_type,
         occurred_at
     from email_events

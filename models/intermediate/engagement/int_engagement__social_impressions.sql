@@ -15,6 +15,7 @@ final as (
     select
         social_impression_id,
         customer_key,
+        customer_number,
         month_start_date,
         facebook_impressions,
         instagram_impressions,

@@ -12,6 +12,7 @@ final as (
     select
         event_id,
         customer_key,
+        customer_number,
         event_at,
         event_name,
         user_pseudo_id,

@@ -6,6 +6,7 @@ with
 customer_activity as (
     select
         customer_key,
+        customer_number,
         business_line
     from {{ ref('int_value__customer_activity') }}
 ),
@@ -71,7 +72,9 @@ helpscout_conversations as (
 
 -- the population: customers of the software shop (Online Retail customers hold no licenses)
 software_customers as (
-    select customer_key
+    select
+        customer_key,
+        customer_number
     from customer_activity
     where business_line = 'software'
 ),
@@ -88,6 +91,7 @@ license_3_orders as (
 cutoffs as (
     select
         software_customers.customer_key,
+        software_customers.customer_number,
         license_3_orders.first_license_3_at,
         license_3_orders.first_license_3_at is not null as has_license_3,
         coalesce(license_3_orders.first_license_3_at, {{ as_of('software') }}) as cutoff_at
@@ -109,7 +113,7 @@ company_sizes as (
 
 -- email events strictly before each customer's cutoff
 email_activity as (
-    {{ customer_activity('cutoffs', ['email'], per_customer=true) }}
+    {{ customer_activity('cutoffs', ['email']) }}
 ),
 
 web_activity as (

@@ -7,7 +7,7 @@ with
 
 orders as (
     select
-        customer_key,
+        customer_number,
         ordered_at,
         is_return,
         net_amount
@@ -17,6 +17,7 @@ orders as (
 customer_as_of as (
     select
         customer_key,
+        customer_number,
         as_of_at
     from {{ ref('int_value__customer_as_of') }}
 ),
@@ -26,22 +27,22 @@ backtest_windows as (
 ),
 
 past_activity as (
-    {{ customer_activity('backtest_windows', ['orders', 'support'], per_customer=true) }}
+    {{ customer_activity('backtest_windows', ['orders', 'support']) }}
 ),
 
 future_orders as (
     select
-        orders.customer_key,
+        orders.customer_number,
         backtest_windows.cutoff_number,
         sum(orders.net_amount) as future_net_revenue,
         count(*) filter (where not orders.is_return) as future_order_count
     from orders
     inner join backtest_windows
         on
-            orders.customer_key = backtest_windows.customer_key
+            orders.customer_number = backtest_windows.customer_number
             and orders.ordered_at >= backtest_windows.cutoff_at
             and orders.ordered_at < backtest_windows.horizon_end_at
-    group by orders.customer_key, backtest_windows.cutoff_number
+    group by orders.customer_number, backtest_windows.cutoff_number
 ),
 
 -- BG/NBD and Gamma-Gamma inputs at each cutoff (int_clv__customer_summaries computes them
@@ -76,11 +77,11 @@ features as (
     from past_activity
     inner join backtest_windows
         on
-            past_activity.customer_key = backtest_windows.customer_key
+            past_activity.customer_number = backtest_windows.customer_number
             and past_activity.cutoff_at = backtest_windows.cutoff_at
     left join future_orders
         on
-            past_activity.customer_key = future_orders.customer_key
+            past_activity.customer_number = future_orders.customer_number
             and backtest_windows.cutoff_number = future_orders.cutoff_number
     left join clv_summaries
         on

@@ -51,6 +51,7 @@ period_ends as (
 
 customer_lines as (
     select
+        customer_number,
         customer_key,
         business_line
     from {{ ref('int_value__customer_as_of') }}
@@ -58,6 +59,7 @@ customer_lines as (
 
 cutoffs as (
     select
+        customer_lines.customer_number,
         customer_lines.customer_key,
         period_ends.business_line,
         period_ends.period_end_date,
@@ -68,7 +70,7 @@ cutoffs as (
 ),
 
 activity as (
-    {{ customer_activity('cutoffs', ['orders', 'support'], per_customer=true) }}
+    {{ customer_activity('cutoffs', ['orders', 'support']) }}
 ),
 
 final as (
@@ -80,7 +82,7 @@ final as (
     from activity
     inner join cutoffs
         on
-            activity.customer_key = cutoffs.customer_key
+            activity.customer_number = cutoffs.customer_number
             and activity.cutoff_at = cutoffs.cutoff_at
     -- customers with no purchase (or only returns) by the period end have nothing to segment on
     where activity.order_count > 0

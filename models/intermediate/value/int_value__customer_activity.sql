@@ -5,6 +5,7 @@ with
 
 cutoffs as (
     select
+        customer_number,
         customer_key,
         as_of_at as cutoff_at
     from {{ ref('int_value__customer_as_of') }}
@@ -14,8 +15,7 @@ activity as (
     {{ customer_activity(
         'cutoffs',
         ['orders', 'support', 'email', 'web', 'social'],
-        through_cutoff=true,
-        per_customer=true
+        through_cutoff=true
     ) }}
 ),
 

@@ -4,6 +4,7 @@ with
 
 orders as (
     select
+        customer_number,
         customer_key,
         source_name
     from {{ ref('int_sales__orders') }}
@@ -16,17 +17,20 @@ as_of as (
     from {{ ref('int_value__as_of') }}
 ),
 
+-- grouped by the customer's number (an integer) rather than the text key it stands for
 customer_lines as (
     select
-        customer_key,
+        customer_number,
+        any_value(customer_key) as customer_key,
         {{ business_line('source_name') }} as business_line
     from orders
-    group by customer_key
+    group by customer_number
 ),
 
 final as (
     select
         customer_lines.customer_key,
+        customer_lines.customer_number,
         customer_lines.business_line,
         as_of.as_of_at
     from customer_lines
