@@ -7,7 +7,7 @@ with
 
 purchase_days as (
     select
-        customer_key,
+        customer_number,
         purchase_date,
         business_line,
         purchase_amount
@@ -27,6 +27,7 @@ customer_as_of as (
 observed_until as (
     select
         customer_key,
+        customer_number,
         cast({{ dbt.dateadd('microsecond', -1, 'as_of_at') }} as date) as last_observed_date
     from customer_as_of
 ),
@@ -38,6 +39,7 @@ insiders_backtest_windows as (
 calibrations as (
     select
         customer_key,
+        customer_number,
         'current' as calibration,
         last_observed_date as calibration_end_date,
         0 as holdout_days
@@ -45,6 +47,7 @@ calibrations as (
     union all
     select
         customer_key,
+        customer_number,
         'backtest' as calibration,
         cast(
             {{ dbt.dateadd(
@@ -58,6 +61,7 @@ calibrations as (
     -- to the day before each cutoff, the holdout is the backtest's horizon
     select
         customer_key,
+        customer_number,
         'insiders_backtest_' || cast(cutoff_number as varchar) as calibration,
         cast({{ dbt.dateadd('day', -1, 'cutoff_at') }} as date) as calibration_end_date,
         cast({{ dbt.datediff(
@@ -71,42 +75,44 @@ calibration_days as (
         calibrations.calibration,
         calibrations.calibration_end_date,
         calibrations.holdout_days,
-        purchase_days.customer_key,
+        calibrations.customer_key,
+        purchase_days.customer_number,
         purchase_days.purchase_date,
         purchase_days.business_line,
         purchase_days.purchase_amount,
         row_number() over (
-            partition by calibrations.calibration, purchase_days.customer_key
+            partition by calibrations.calibration, purchase_days.customer_number
             order by purchase_days.purchase_date
         ) as purchase_number
     from purchase_days
     inner join calibrations
         on
-            purchase_days.customer_key = calibrations.customer_key
+            purchase_days.customer_number = calibrations.customer_number
             and purchase_days.purchase_date <= calibrations.calibration_end_date
 ),
 
 holdout as (
     select
         calibrations.calibration,
-        purchase_days.customer_key,
+        purchase_days.customer_number,
         count(*) as holdout_purchases,
         sum(purchase_days.purchase_amount) as holdout_purchase_amount
     from purchase_days
     inner join calibrations
         on
-            purchase_days.customer_key = calibrations.customer_key
+            purchase_days.customer_number = calibrations.customer_number
             and purchase_days.purchase_date > calibrations.calibration_end_date
             and purchase_days.purchase_date <= {{ dbt.dateadd(
                 'day', 'calibrations.holdout_days', 'calibrations.calibration_end_date'
             ) }}
-    group by calibrations.calibration, purchase_days.customer_key
+    group by calibrations.calibration, purchase_days.customer_number
 ),
 
 summaries as (
     select
         calibration,
-        customer_key,
+        customer_number,
+        any_value(customer_key) as customer_key,
         min(business_line) as business_line,
         min(calibration_end_date) as calibration_end_date,
         min(holdout_days) as holdout_days,
@@ -116,7 +122,7 @@ summaries as (
         avg(purchase_amount) filter (where purchase_number > 1) as mean_repeat_purchase_amount,
         sum(purchase_amount) as purchase_amount
     from calibration_days
-    group by calibration, customer_key
+    group by calibration, customer_number
 ),
 
 final as (
@@ -153,7 +159,7 @@ final as (
     left join holdout
         on
             summaries.calibration = holdout.calibration
-            and summaries.customer_key = holdout.customer_key
+            and summaries.customer_number = holdout.customer_number
 )
 
 select * from final
