@@ -46,7 +46,8 @@ retail_lines as (
 
 votes as (
     select
-        assignments.customer_key,
+        assignments.customer_number,
+        any_value(assignments.customer_key) as customer_key,
         assignments.category,
         count(*) as vote_count
     from assignments
@@ -54,18 +55,19 @@ votes as (
     where
         assignments.assignment_status in ('approved', 'submitted')
         and assignments.category is not null
-    group by assignments.customer_key, assignments.category
+    group by assignments.customer_number, assignments.category
 ),
 
 ranked_votes as (
     select
+        customer_number,
         customer_key,
         category,
         vote_count,
-        sum(vote_count) over (partition by customer_key) as total_vote_count,
+        sum(vote_count) over (partition by customer_number) as total_vote_count,
         -- most votes wins; a tie goes to the alphabetically first answer
         row_number() over (
-            partition by customer_key
+            partition by customer_number
             order by vote_count desc, category asc
         ) as vote_rank
     from votes
@@ -73,6 +75,7 @@ ranked_votes as (
 
 crowd_industries as (
     select
+        customer_number,
         customer_key,
         category as industry,
         vote_count,
@@ -84,7 +87,8 @@ crowd_industries as (
 
 crm_companies as (
     select
-        companies.customer_key,
+        companies.customer_number,
+        any_value(companies.customer_key) as customer_key,
         -- a customer with several CRM companies: the most recently modified one
         arg_max(
             companies.industry, (companies.updated_at, companies.company_id)
@@ -102,12 +106,13 @@ crm_companies as (
             companies.time_zone, (companies.updated_at, companies.company_id)
         ) filter (where companies.time_zone is not null) as time_zone
     from companies
-    group by companies.customer_key
+    group by companies.customer_number
 ),
 
 drip_offsets as (
     select
-        drip_subscribers.customer_key,
+        drip_subscribers.customer_number,
+        any_value(drip_subscribers.customer_key) as customer_key,
         arg_max(
             drip_subscribers.utc_offset_minutes / 60.0,
             (drip_subscribers.created_at, drip_subscribers.subscriber_id)
@@ -118,12 +123,13 @@ drip_offsets as (
         ) as time_zone
     from drip_subscribers
     where drip_subscribers.utc_offset_minutes is not null
-    group by drip_subscribers.customer_key
+    group by drip_subscribers.customer_number
 ),
 
 intercom_locations as (
     select
-        intercom_contacts.customer_key,
+        intercom_contacts.customer_number,
+        any_value(intercom_contacts.customer_key) as customer_key,
         arg_max(
             intercom_contacts.utc_offset_hours,
             (
@@ -146,35 +152,43 @@ intercom_locations as (
             )
         ) filter (where intercom_contacts.country is not null) as country
     from intercom_contacts
-    group by intercom_contacts.customer_key
+    group by intercom_contacts.customer_number
 ),
 
 retail_countries as (
     select
-        retail_lines.customer_key,
+        retail_lines.customer_number,
+        any_value(retail_lines.customer_key) as customer_key,
         arg_max(
             retail_lines.country, (retail_lines.invoiced_at, retail_lines.invoice_line_id)
         ) as country
     from retail_lines
     where retail_lines.country is not null
-    group by retail_lines.customer_key
+    group by retail_lines.customer_number
 ),
 
-customer_keys as (
-    select customer_key from crowd_industries
-    union
-    select customer_key from crm_companies
-    union
-    select customer_key from drip_offsets
-    union
-    select customer_key from intercom_locations
-    union
-    select customer_key from retail_countries
+-- grouped and joined on the customer's number (an integer), the key carried along
+customer_numbers as (
+    select
+        customer_number,
+        any_value(customer_key) as customer_key
+    from (
+        select customer_number, customer_key from crowd_industries
+        union all
+        select customer_number, customer_key from crm_companies
+        union all
+        select customer_number, customer_key from drip_offsets
+        union all
+        select customer_number, customer_key from intercom_locations
+        union all
+        select customer_number, customer_key from retail_countries
+    ) as with_signal
+    group by customer_number
 ),
 
 combined as (
     select
-        customer_keys.customer_key,
+        customer_numbers.customer_key,
         coalesce(crowd_industries.industry, crm_companies.industry) as industry,
         case
             when crowd_industries.industry is not null then 'mturk'
@@ -204,13 +218,15 @@ combined as (
                 else intercom_locations.utc_offset_hours
             end
         ) as standard_offset_hours
-    from customer_keys
-    left join crowd_industries on customer_keys.customer_key = crowd_industries.customer_key
-    left join crm_companies on customer_keys.customer_key = crm_companies.customer_key
-    left join drip_offsets on customer_keys.customer_key = drip_offsets.customer_key
+    from customer_numbers
+    left join crowd_industries
+        on customer_numbers.customer_number = crowd_industries.customer_number
+    left join crm_companies on customer_numbers.customer_number = crm_companies.customer_number
+    left join drip_offsets on customer_numbers.customer_number = drip_offsets.customer_number
     left join intercom_locations
-        on customer_keys.customer_key = intercom_locations.customer_key
-    left join retail_countries on customer_keys.customer_key = retail_countries.customer_key
+        on customer_numbers.customer_number = intercom_locations.customer_number
+    left join retail_countries
+        on customer_numbers.customer_number = retail_countries.customer_number
 ),
 
 final as (
