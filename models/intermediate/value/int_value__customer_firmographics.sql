@@ -173,15 +173,30 @@ customer_numbers as (
         customer_number,
         any_value(customer_key) as customer_key
     from (
-        select customer_number, customer_key from crowd_industries
+        select
+            customer_number,
+            customer_key
+        from crowd_industries
         union all
-        select customer_number, customer_key from crm_companies
+        select
+            customer_number,
+            customer_key
+        from crm_companies
         union all
-        select customer_number, customer_key from drip_offsets
+        select
+            customer_number,
+            customer_key
+        from drip_offsets
         union all
-        select customer_number, customer_key from intercom_locations
+        select
+            customer_number,
+            customer_key
+        from intercom_locations
         union all
-        select customer_number, customer_key from retail_countries
+        select
+            customer_number,
+            customer_key
+        from retail_countries
     ) as with_signal
     group by customer_number
 ),
