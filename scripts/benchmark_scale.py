@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import bisect
 import json
+import os
 import sys
 import tempfile
 import time
@@ -133,12 +134,25 @@ def main() -> None:
     env = dbt.dbt_env(scratch / "warehouse.duckdb", world / "raw", extra)
     command = dbt.dbt_command(["build"], scratch / "target", scratch / "logs")
     samples: list[tuple[float, float]] = []
+    machine: dict[str, float] = {}
     build_seconds, build_peak = timed(
-        command, env, scratch / "build.log", cwd=dbt.PROJECT_DIR, rss_samples=samples
+        command,
+        env,
+        scratch / "build.log",
+        cwd=dbt.PROJECT_DIR,
+        rss_samples=samples,
+        machine=machine,
     )
     layers = layer_seconds(scratch / "target")
     total = sum(seconds for _, seconds in layers.values())
     print(f"dbt build: {build_seconds:.1f} s wall, peak RSS {build_peak:,.0f} MiB")
+    cores = os.cpu_count() or 1
+    print(
+        f"  machine meanwhile: the build used {machine['cpu_seconds']:,.0f} CPU-seconds "
+        f"({machine['cpu_seconds'] / build_seconds:.2f} of {cores} cores); all CPUs "
+        f"{machine['busy']:.0%} busy, {machine['iowait']:.0%} waiting for disk, "
+        f"{machine['steal']:.0%} taken by other machines"
+    )
     print(f"  {'layer':<28} {'nodes':>6} {'seconds':>8} {'share':>6}")
     for name, (count, seconds) in sorted(layers.items(), key=lambda item: -item[1][1]):
         print(f"  {name:<28} {count:>6} {seconds:>8.1f} {seconds / total:>6.1%}")
