@@ -62,6 +62,8 @@ def cdnow_from_raw(warehouse: Path, shared_data: Path, tmp_path_factory) -> pd.D
             create table intermediate.int_sales__orders as
             select
                 cast(sample_id as varchar) as customer_key,
+                -- the customer's number in the build: any integer that is one per customer
+                cast(sample_id as bigint) as customer_number,
                 'cdnow' as source_name,
                 strptime(purchase_date, '%Y%m%d') as ordered_at,
                 false as is_return,
