@@ -2,8 +2,7 @@
     A raw table's staged records with their customer: `columns` of the table's staging model
     (its registry entry names the model), `customer_key` and `customer_number` (the customer's
     integer in key order, int_identity__node_customers: models downstream join and group on it
-    rather than on the 32-character key; at 1 M customers the period features took 24 s on
-    numbers against 44 s on keys). Each staged row's identity group
+    rather than on the 32-character key, see customer_activity). Each staged row's identity group
     key is computed on the row itself (identity_group_key, as int_identity__source_records
     does) and joined to its group's customer in int_identity__group_customers: one join on an
     integer, where going through the per-record view int_identity__record_customers would join
