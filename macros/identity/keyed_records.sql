@@ -47,8 +47,7 @@
 -#}
 {% macro group_customers_fixture(records) -%}
     {#- customers numbered 1 .. n in key order, as int_identity__node_customers numbers them -#}
-    {%- set keys = records | map(attribute='customer_key') | reject('none') | unique | sort
-        | list -%}
+    {%- set keys = records | map(attribute='customer_key') | unique | sort | list -%}
     {%- for record in records %}
         {%- set entry = registry_table(record.source, record.table) %}
         {%- set values = [] %}
@@ -58,11 +57,7 @@
     select
         {{ identity_group_key(entry, values) }} as identity_group_key,
         {{ sql_string(record.customer_key) }} as customer_key,
-        {%- if record.customer_key is none %}
-        null::bigint as customer_number,
-        {%- else %}
         {{ keys.index(record.customer_key) + 1 }}::bigint as customer_number,
-        {%- endif %}
         'unit_test' as matched_on,
         1::bigint as customer_key_count,
         null::varchar as unresolved_reason
